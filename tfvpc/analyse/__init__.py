@@ -1,0 +1,1 @@
+"""Analysers: pure functions from the network model to findings."""

@@ -1,0 +1,1 @@
+"""The AWS builder: resource instances -> the neutral network model."""

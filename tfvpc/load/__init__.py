@@ -1,0 +1,1 @@
+"""Front ends: HCL directories and plan/state JSON -> resource instances."""

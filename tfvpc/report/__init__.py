@@ -1,0 +1,1 @@
+"""Reporters: format a Report, compute nothing."""
