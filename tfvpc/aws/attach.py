@@ -1,0 +1,273 @@
+"""Attachments: instances and network interfaces with their subnets, groups and addresses.
+
+An instance is one attachment (its primary interface). A standalone ENI is its own
+attachment; when it is attached to an instance as a secondary interface it is reported under
+that instance. An instance launched on a pre-existing ENI takes subnet and groups from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tfvpc.aws.addressing import (
+    EipClaim,
+    PublicIpv4,
+    auto_public_ipv4,
+    eip_claims,
+    ipv6_of,
+    with_eips,
+)
+from tfvpc.aws.context import Context, Fields, Resolved, location_of
+from tfvpc.aws.defaults import default_vpc_link
+from tfvpc.aws.sg import group_names
+from tfvpc.aws.values import as_int
+from tfvpc.load.resources import ResourceInstance
+from tfvpc.model import Attachment, SecurityGroup, Subnet, Vpc
+
+
+@dataclass
+class _Links:
+    """How instances and ENIs of the input are tied together."""
+
+    primary_eni: dict[str, str] = field(default_factory=dict)
+    """instance address -> address (or external id) of the ENI it was launched on."""
+    eni_instance: dict[str, str] = field(default_factory=dict)
+    """ENI address -> instance it is attached to."""
+    extra_groups: dict[str, Resolved] = field(default_factory=dict)
+    """instance or ENI address -> groups added by aws_network_interface_sg_attachment."""
+    related: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class _Env:
+    ctx: Context
+    vpcs: dict[str, Vpc]
+    subnets: dict[str, Subnet]
+    groups: dict[str, SecurityGroup]
+    names: dict[str, list[str]]
+    links: _Links
+    eips: dict[str, list[EipClaim]] = field(default_factory=dict)
+    primary_of: dict[str, str] = field(default_factory=dict)
+
+    def holder(self, address: str) -> str:
+        """Return the attachment address that represents an instance or ENI address."""
+        return self.primary_of.get(address, address)
+
+
+def _instance_interfaces(ctx: Context, links: _Links) -> None:
+    for instance in ctx.resolver.of_type("aws_instance"):
+        fields = ctx.fields(instance)
+        blocks = [(b, "network_interface") for b in fields.blocks("network_interface") or []]
+        blocks += [
+            (b, "primary_network_interface")
+            for b in fields.blocks("primary_network_interface") or []
+        ]
+        for i, (block, attr) in enumerate(blocks):
+            block_fields = ctx.block_fields(instance, block, f"{attr}[{i}]")
+            eni = block_fields.one("network_interface_id").single
+            if eni is None:
+                continue
+            device = block_fields.integer("device_index")
+            if attr == "primary_network_interface" or device in (0, None):
+                links.primary_eni.setdefault(instance.address, eni)
+            links.eni_instance[eni] = instance.address
+            links.related.setdefault(instance.address, []).append(eni)
+
+
+def _eni_attachments(ctx: Context, links: _Links) -> None:
+    for eni in ctx.resolver.of_type("aws_network_interface"):
+        fields = ctx.fields(eni)
+        for i, block in enumerate(fields.blocks("attachment") or []):
+            block_fields = ctx.block_fields(eni, block, f"attachment[{i}]")
+            instance = block_fields.one("instance").single
+            if instance is None:
+                continue
+            links.eni_instance.setdefault(eni.address, instance)
+            if as_int(block_fields.raw("device_index")) == 0:
+                links.primary_eni.setdefault(instance, eni.address)
+    for attachment in ctx.resolver.of_type("aws_network_interface_attachment"):
+        fields = ctx.fields(attachment)
+        owner = fields.one("instance_id").single
+        interface = fields.one("network_interface_id").single
+        if owner is not None and interface is not None:
+            links.eni_instance.setdefault(interface, owner)
+            links.related.setdefault(interface, []).append(attachment.address)
+
+
+def _sg_attachments(env: _Env) -> None:
+    for resource in env.ctx.resolver.of_type("aws_network_interface_sg_attachment"):
+        fields = env.ctx.fields(resource)
+        groups = fields.one("security_group_id")
+        for eni in fields.one("network_interface_id").addresses:
+            holder = env.holder(eni)
+            current = env.links.extra_groups.get(holder, Resolved())
+            env.links.extra_groups[holder] = current.merged(groups)
+            env.links.related.setdefault(holder, []).append(resource.address)
+
+
+def _configured(fields: Fields, attr: str) -> bool:
+    """Return True when `attr` holds a non-empty list or an unknown value."""
+    return fields.has(attr) and fields.raw(attr) != []
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """The subnets an interface is in: every resolved address, and the subnets of the input."""
+
+    addresses: tuple[str, ...]
+    known: list[Subnet]
+
+
+@dataclass
+class _Facts:
+    """What an attachment is made of, before EIPs and group attachments are added."""
+
+    subnets: tuple[str, ...] = ()
+    groups: list[str] = field(default_factory=list)
+    public: PublicIpv4 = field(default_factory=lambda: PublicIpv4(False))
+    ipv6: bool | None = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _placement(env: _Env, fields: Fields, notes: list[str]) -> _Placement:
+    found = fields.one("subnet_id")
+    notes.extend(f"subnet {e} of {fields.owner} is not in the input" for e in found.external)
+    known = [env.subnets[a] for a in found.addresses if a in env.subnets]
+    return _Placement(found.addresses, known)
+
+
+def _default_groups(env: _Env, placement: _Placement, owner: str, notes: list[str]) -> list[str]:
+    # R-SG-11: an interface created without security groups gets its VPC's default group.
+    vpcs = [s.vpc for s in placement.known if s.vpc is not None and s.vpc in env.vpcs]
+    if not placement.addresses:
+        # No subnet at all: the interface is in the region's default VPC.
+        vpcs = [t.address for t in default_vpc_link(env.ctx.resolver, owner).targets]
+    if not vpcs:
+        notes.append(f"{owner} uses the default security group of a VPC that is not in the input")
+    return list(dict.fromkeys(env.vpcs[v].default_security_group for v in vpcs))
+
+
+def _groups_by_name(
+    env: _Env, fields: Fields, placement: _Placement, notes: list[str]
+) -> list[str]:
+    found: list[str] = []
+    raw = fields.raw("security_groups")
+    for name in raw if isinstance(raw, list) else []:
+        if name == "default":
+            found += _default_groups(env, placement, fields.owner, notes)
+        elif isinstance(name, str) and len(env.names.get(name, [])) == 1:
+            found += env.names[name]
+        elif isinstance(name, str) and env.ctx.resolver.lookup_id(name) is not None:
+            found += fields.ctx.resolve(name, fields.what("security_groups")).addresses
+        else:
+            notes.append(f"security group {name!r} of {fields.owner} is not in the input")
+    if raw is not None and not isinstance(raw, list):
+        notes.append(fields.reason("security_groups"))
+    return found
+
+
+def _attachment(
+    env: _Env, resource: ResourceInstance, address: str, owner: str, facts: _Facts
+) -> Attachment:
+    extra = env.links.extra_groups.get(address, Resolved())
+    groups = list(dict.fromkeys(facts.groups + list(extra.addresses)))
+    notes = facts.notes + list(extra.unknowns)
+    claims = env.eips.get(address, [])
+    public = with_eips(facts.public, claims, notes)
+    related = [owner, address, *facts.subnets, *groups]
+    related += [r for claim in claims for r in claim.related]
+    related += env.links.related.get(address, [])
+    return Attachment(
+        address=address,
+        location=location_of(resource),
+        unknowns=tuple(dict.fromkeys(notes)),
+        kind=resource.type,
+        resource=owner,
+        subnets=facts.subnets,
+        security_groups=tuple(groups),
+        public_ipv4=public.value,
+        public_ipv4_via=public.via,
+        public_ipv4_evidence=public.evidence,
+        ipv6=facts.ipv6,
+        related=tuple(dict.fromkeys(related)),
+    )
+
+
+def _eni_facts(env: _Env, eni: ResourceInstance) -> _Facts:
+    fields = env.ctx.fields(eni)
+    notes: list[str] = []
+    placement = _placement(env, fields, notes)
+    if _configured(fields, "security_groups"):
+        groups = list(fields.many("security_groups").addresses)
+    else:
+        groups = _default_groups(env, placement, eni.address, notes)
+    ipv6 = ipv6_of(fields, placement.known, notes)
+    # R-IP-1: a standalone ENI never gets an automatic public IPv4 address.
+    return _Facts(placement.addresses, groups, PublicIpv4(False), ipv6, notes + fields.unknowns)
+
+
+def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
+    fields = env.ctx.fields(instance)
+    notes: list[str] = []
+    eni = env.links.primary_eni.get(instance.address)
+    if eni is not None:
+        resource = env.ctx.resolver.resource(eni)
+        if resource is None or resource.type != "aws_network_interface":
+            notes.append(f"network interface {eni} of {instance.address} is not in the input")
+            return _Facts(public=PublicIpv4(None), ipv6=None, notes=notes + fields.unknowns)
+        facts = _eni_facts(env, resource)
+        # R-IP-1: no automatic public address on a pre-existing ENI attached at launch.
+        facts.notes += fields.unknowns
+        return facts
+    if not fields.has("subnet_id"):
+        notes.append(
+            f"{instance.address} has no subnet_id: it is launched in a default subnet "
+            "of the default VPC"
+        )
+    placement = _placement(env, fields, notes)
+    groups = list(fields.many("vpc_security_group_ids").addresses)
+    if not groups:
+        # Group names are for the default VPC; state also lists the names of the groups
+        # named by id, so names only count when no id is given.
+        groups = _groups_by_name(env, fields, placement, notes)
+    configured = _configured(fields, "vpc_security_group_ids") or _configured(
+        fields, "security_groups"
+    )
+    if not groups and not configured:
+        groups = _default_groups(env, placement, instance.address, notes)
+    public = auto_public_ipv4(fields, placement.known, notes)
+    ipv6 = ipv6_of(fields, placement.known, notes)
+    return _Facts(
+        placement.addresses, list(dict.fromkeys(groups)), public, ipv6, notes + fields.unknowns
+    )
+
+
+def build_attachments(
+    ctx: Context,
+    vpcs: dict[str, Vpc],
+    subnets: dict[str, Subnet],
+    groups: dict[str, SecurityGroup],
+) -> dict[str, Attachment]:
+    """Return one attachment per instance and per ENI that is not an instance's primary one."""
+    links = _Links()
+    _instance_interfaces(ctx, links)
+    _eni_attachments(ctx, links)
+    env = _Env(ctx, vpcs, subnets, groups, group_names(ctx), links)
+    env.primary_of = {eni: instance for instance, eni in links.primary_eni.items()}
+    env.eips = eip_claims(ctx, env.holder)
+    _sg_attachments(env)
+    built: dict[str, Attachment] = {}
+    for instance in ctx.resolver.of_type("aws_instance"):
+        facts = _instance_facts(env, instance)
+        built[instance.address] = _attachment(
+            env, instance, instance.address, instance.address, facts
+        )
+    primary = set(links.primary_eni.values())
+    for eni in ctx.resolver.of_type("aws_network_interface"):
+        if eni.address in primary:
+            continue
+        owner = links.eni_instance.get(eni.address, eni.address)
+        owner = owner if ctx.resolver.resource(owner) is not None else eni.address
+        facts = _eni_facts(env, eni)
+        built[eni.address] = _attachment(env, eni, eni.address, owner, facts)
+    return built

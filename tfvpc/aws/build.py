@@ -1,0 +1,94 @@
+"""Orchestration: resource instances of every input -> one `Network`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tfvpc.aws.acl import build_nacls
+from tfvpc.aws.attach import build_attachments
+from tfvpc.aws.catalogue import SUPPORTED_TYPES
+from tfvpc.aws.context import Context, location_of
+from tfvpc.aws.defaults import find_defaults
+from tfvpc.aws.gateways import build_gateways
+from tfvpc.aws.links import Resolver
+from tfvpc.aws.prefix import build_prefix_lists
+from tfvpc.aws.routes import build_route_tables
+from tfvpc.aws.sg import build_security_groups
+from tfvpc.aws.vpc import SubnetInfo, build_subnets, build_vpcs
+from tfvpc.load.resources import ResourceInstance
+from tfvpc.model import Location, Network, Node, Subnet
+
+
+def build_network(resources: Iterable[ResourceInstance]) -> Network:
+    """Return the network model of all resource instances of all inputs.
+
+    Objects AWS creates implicitly (main route tables, default NACLs and security groups,
+    local routes, ``*`` denies) are explicit; managed types the builder does not model are
+    counted in `Network.skipped_types`.
+    """
+    resolver = Resolver(resources)
+    defaults, adopt_notes = find_defaults(resolver)
+    ctx = Context(resolver, defaults)
+    vpc_infos = build_vpcs(ctx, adopt_notes)
+    subnet_infos = build_subnets(ctx, vpc_infos)
+    gateways = build_gateways(ctx, vpc_infos, subnet_infos)
+    route_tables, subnet_tables = build_route_tables(ctx, vpc_infos, subnet_infos, gateways)
+    nacls, subnet_nacls = build_nacls(ctx, vpc_infos, subnet_infos)
+    subnets = {
+        address: _associated(info, subnet_tables[address], subnet_nacls[address])
+        for address, info in subnet_infos.items()
+    }
+    prefix_lists = build_prefix_lists(ctx)
+    groups = build_security_groups(ctx, vpc_infos, prefix_lists)
+    vpcs = {address: info.vpc for address, info in vpc_infos.items()}
+    attachments = build_attachments(ctx, vpcs, subnets, groups)
+    network = Network(
+        vpcs=vpcs,
+        subnets=subnets,
+        route_tables=route_tables,
+        gateways=gateways.freeze(),
+        nacls=nacls,
+        security_groups=groups,
+        prefix_lists=prefix_lists,
+        attachments=attachments,
+        skipped_types=_skipped(resolver),
+    )
+    network.locations.update(_locations(resolver, network))
+    return network
+
+
+def _associated(
+    info: SubnetInfo,
+    tables: tuple[tuple[str, ...], tuple[str, ...]],
+    nacls: tuple[tuple[str, ...], tuple[str, ...]],
+) -> Subnet:
+    notes = tuple(dict.fromkeys(info.subnet.unknowns + tables[1] + nacls[1]))
+    return info.subnet.model_copy(
+        update={"route_tables": tables[0], "nacls": nacls[0], "unknowns": notes}
+    )
+
+
+def _skipped(resolver: Resolver) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for resource in resolver.resources:
+        if resource.mode == "managed" and resource.type not in SUPPORTED_TYPES:
+            counts[resource.type] = counts.get(resource.type, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _locations(resolver: Resolver, network: Network) -> dict[str, Location]:
+    found: dict[str, Location] = {}
+    for resource in resolver.resources:
+        where = location_of(resource)
+        if where is not None:
+            found[resource.address] = where
+    implicit: list[Node] = [
+        *network.route_tables.values(),
+        *network.nacls.values(),
+        *network.security_groups.values(),
+        *network.gateways.values(),
+    ]
+    for node in implicit:
+        if node.implicit and node.location is not None:
+            found.setdefault(node.address, node.location)
+    return found

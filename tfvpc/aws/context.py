@@ -1,0 +1,242 @@
+"""The shared state of one build: the resolver, the per-VPC default objects, field readers.
+
+`Context.address` turns a resolved `Target` into the address of the *model* object it
+denotes: ``aws_vpc.main`` attribute ``default_security_group_id`` is the VPC's default
+security group (the adopting `aws_default_security_group` or the implicit one).
+`Fields` reads typed values out of one resource (or one nested block) and collects the
+reasons for everything it could not know, in words that go into findings verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from tfvpc.aws.links import Link, Resolver, Target
+from tfvpc.aws.values import (
+    as_bool,
+    as_int,
+    as_str,
+    canonical_cidr,
+    is_unset,
+    protocol_number,
+)
+from tfvpc.load.resources import ResourceInstance, SourceLocation, Unknown, Value
+from tfvpc.model import Location, implicit_address
+
+VPC_TYPES = ("aws_vpc", "aws_default_vpc")
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class VpcDefaults:
+    """Model addresses of the objects AWS creates with a VPC (adopted or implicit)."""
+
+    route_table: str
+    nacl: str
+    security_group: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Model addresses a reference resolved to, and why it is not fully known.
+
+    `addresses` holds model addresses of objects of the input, then the raw text of
+    external ones (ids, data sources), which `external` repeats. Several addresses come
+    from an ambiguous reference or a list; `unknowns` then explains.
+    """
+
+    addresses: tuple[str, ...] = ()
+    external: tuple[str, ...] = ()
+    unknowns: tuple[str, ...] = ()
+
+    @property
+    def single(self) -> str | None:
+        """Return the one address when exactly one was resolved, else None."""
+        return self.addresses[0] if len(self.addresses) == 1 else None
+
+    def merged(self, other: Resolved) -> Resolved:
+        """Return the union of two resolutions, keeping order and dropping repeats."""
+        return Resolved(
+            _union(self.addresses, other.addresses),
+            _union(self.external, other.external),
+            _union(self.unknowns, other.unknowns),
+        )
+
+
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return first + tuple(item for item in dict.fromkeys(second) if item not in first)
+
+
+@dataclass
+class Context:
+    """Everything a concern module needs to turn resources into model objects."""
+
+    resolver: Resolver
+    defaults: dict[str, VpcDefaults] = field(default_factory=dict)
+
+    def address(self, target: Target) -> str:
+        """Return the model address of the object a resolved target denotes."""
+        resource = self.resolver.resource(target.address)
+        if resource is None:
+            return target.address
+        if resource.type in VPC_TYPES:
+            defaults = self.defaults.get(resource.address)
+            if defaults is None:
+                return target.address
+            if target.attr in ("default_route_table_id", "main_route_table_id"):
+                return defaults.route_table
+            if target.attr == "default_network_acl_id":
+                return defaults.nacl
+            if target.attr == "default_security_group_id":
+                return defaults.security_group
+        if resource.type == "aws_vpc_endpoint" and target.attr == "prefix_list_id":
+            return implicit_address(resource.address, "prefix_list")
+        if resource.type == "aws_vpc_peering_connection_accepter":
+            # The accepter's id is the peering connection's id.
+            link = self.resolver.link(
+                resource.values.get("vpc_peering_connection_id"),
+                f"vpc_peering_connection_id of {resource.address}",
+            )
+            named = [t for t in link.targets if t.address != resource.address]
+            if len(named) == 1 and not link.unknown:
+                return self.address(Target(named[0].address))
+            if not link.targets and link.external is not None:
+                return link.external
+        return target.address
+
+    def from_link(self, link: Link) -> Resolved:
+        """Return the model addresses of a `Link` with its unknown reason."""
+        addresses = tuple(dict.fromkeys(self.address(t) for t in link.targets))
+        external = (link.external,) if link.external is not None else ()
+        unknowns = (link.unknown,) if link.unknown is not None else ()
+        return Resolved(addresses + external, external, unknowns)
+
+    def resolve(self, value: Value, what: str) -> Resolved:
+        """Return what a single reference value resolves to."""
+        return self.from_link(self.resolver.link(value, what))
+
+    def resolve_all(self, value: Value, what: str) -> Resolved:
+        """Return what every element of a list-valued reference resolves to, merged."""
+        result = Resolved()
+        for link in self.resolver.links(value, what):
+            result = result.merged(self.from_link(link))
+        return result
+
+    def fields(self, resource: ResourceInstance) -> Fields:
+        """Return a reader for the top-level attributes of `resource`."""
+        return Fields(self, resource.values, resource.address)
+
+    def block_fields(self, resource: ResourceInstance, values: Value, path: str) -> Fields:
+        """Return a reader for one nested block (``ingress[0]``) of `resource`."""
+        mapping = values if isinstance(values, dict) else {}
+        return Fields(self, mapping, resource.address, f"{path}.")
+
+
+def location_of(resource: ResourceInstance, block: str | None = None) -> Location | None:
+    """Return the model location of `resource`, or of its nested block ``"ingress.0"``."""
+    found: SourceLocation | None = resource.location
+    if block is not None:
+        found = resource.block_locations.get(block, found)
+    return None if found is None else Location(file=found.file, line=found.line)
+
+
+class Fields:
+    """Typed reads of one attribute map, collecting why values are unknown."""
+
+    def __init__(self, ctx: Context, values: dict[str, Value], owner: str, prefix: str = ""):
+        self.ctx = ctx
+        self.values = values
+        self.owner = owner
+        self.prefix = prefix
+        self.unknowns: list[str] = []
+
+    def what(self, attr: str) -> str:
+        """Return how to name attribute `attr` in messages (``ingress[0].cidr_blocks of X``)."""
+        return f"{self.prefix}{attr} of {self.owner}"
+
+    def note(self, reason: str) -> None:
+        """Record a reason why something about this object is unknown (once)."""
+        if reason not in self.unknowns:
+            self.unknowns.append(reason)
+
+    def reason(self, attr: str) -> str:
+        """Return why `attr` is unknown: the front end's reason, or a generic sentence."""
+        value = self.raw(attr)
+        if isinstance(value, Unknown):
+            return value.reason
+        return f"{self.what(attr)} is unknown"
+
+    def has(self, attr: str) -> bool:
+        """Return True when `attr` is set (present, not null and not ``""``)."""
+        return not is_unset(self.values.get(attr))
+
+    def raw(self, attr: str) -> Value:
+        """Return the value of `attr` with references dereferenced to literals."""
+        return self.ctx.resolver.scalar(self.values.get(attr))
+
+    def _typed(self, attr: str, convert: Callable[[object], _T | None], kind: str) -> _T | None:
+        value = self.raw(attr)
+        if is_unset(value):
+            return None
+        if isinstance(value, Unknown):
+            self.note(value.reason)
+            return None
+        converted = convert(value)
+        if converted is None:
+            self.note(f"{self.what(attr)} is not a valid {kind}: {value!r}")
+        return converted
+
+    def text(self, attr: str) -> str | None:
+        """Return `attr` as a string, or None when unset or unknown (noted)."""
+        return self._typed(attr, as_str, "string")
+
+    def integer(self, attr: str) -> int | None:
+        """Return `attr` as an int, or None when unset or unknown (noted)."""
+        return self._typed(attr, as_int, "number")
+
+    def cidr(self, attr: str) -> str | None:
+        """Return `attr` as a canonical CIDR (R-CIDR-1), or None when unset or unknown (noted)."""
+        return self._typed(attr, canonical_cidr, "CIDR")
+
+    def protocol(self, attr: str) -> int | None:
+        """Return `attr` as an IANA protocol number (R-SG-7), or None when unset or unknown."""
+        return self._typed(attr, protocol_number, "protocol")
+
+    def flag(self, attr: str, default: bool) -> bool | None:
+        """Return `attr` as a bool; `default` when unset (R-TF-3); None when unknown (noted)."""
+        if not self.has(attr):
+            return default
+        found = self._typed(attr, as_bool, "boolean")
+        return found
+
+    def one(self, attr: str) -> Resolved:
+        """Return what the reference in `attr` resolves to; its unknowns are noted."""
+        found = self.ctx.resolve(self.values.get(attr), self.what(attr))
+        for reason in found.unknowns:
+            self.note(reason)
+        return found
+
+    def many(self, attr: str) -> Resolved:
+        """Return what the list of references in `attr` resolves to; unknowns are noted."""
+        found = self.ctx.resolve_all(self.values.get(attr), self.what(attr))
+        for reason in found.unknowns:
+            self.note(reason)
+        return found
+
+    def blocks(self, attr: str) -> list[Value] | None:
+        """Return the nested blocks of `attr` as a list; None when unset or unknown (noted)."""
+        value = self.values.get(attr)
+        if value is None:
+            return None
+        if isinstance(value, Unknown):
+            self.note(value.reason)
+            return None
+        if isinstance(value, dict):
+            return [value]
+        if isinstance(value, list):
+            return list(value)
+        self.note(f"{self.what(attr)} is not a list of blocks: {value!r}")
+        return None

@@ -1,0 +1,199 @@
+"""Security-group rules: the three Terraform forms, expanded to one `SgRule` per peer (R-SG-4).
+
+* inline `ingress`/`egress` blocks and `aws_security_group_rule`: lists of CIDRs, IPv6 CIDRs,
+  prefix lists and security groups, plus `self`;
+* `aws_vpc_security_group_ingress_rule`/`_egress_rule`: exactly one peer each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from tfvpc.aws.context import Context, Fields
+from tfvpc.aws.values import ICMP_PROTOCOLS, PORT_PROTOCOLS, as_bool, canonical_cidr
+from tfvpc.load.resources import Unknown, Value
+from tfvpc.model import PROTOCOL_ALL, Location, PeerKind, PrefixList, SgRule
+
+Direction = Literal["ingress", "egress"]
+
+
+@dataclass(frozen=True)
+class Peer:
+    """One peer of a rule: its kind, address or CIDR, and why it is not fully known."""
+
+    kind: PeerKind
+    value: str | None
+    unknowns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleSite:
+    """Where a rule comes from: the group it belongs to, its origin and its location."""
+
+    group: str
+    origin: str
+    location: Location | None
+    direction: Direction
+
+
+def protocol_ports(fields: Fields, attr: str) -> tuple[int, int | None, int | None]:
+    """Return (protocol, from_port, to_port) normalised per R-SG-7/8.
+
+    All protocols and protocols without ports get ``None`` ports; ICMP keeps type/code with
+    ``-1`` for any (also when the ports are omitted); unknown values are noted.
+    """
+    protocol = fields.protocol(attr)
+    if protocol is None:
+        fields.note(fields.reason(attr) if fields.has(attr) else f"{fields.what(attr)} is not set")
+        return PROTOCOL_ALL, None, None
+    if protocol in ICMP_PROTOCOLS:
+        return protocol, _icmp_part(fields, "from_port"), _icmp_part(fields, "to_port")
+    if protocol not in PORT_PROTOCOLS:
+        return protocol, None, None
+    from_port, to_port = fields.integer("from_port"), fields.integer("to_port")
+    if from_port is None or to_port is None:
+        if not (fields.has("from_port") and fields.has("to_port")):
+            fields.note(f"{fields.prefix}from_port/to_port of {fields.owner} are not set")
+        return protocol, None, None
+    return protocol, from_port, to_port
+
+
+def _icmp_part(fields: Fields, attr: str) -> int:
+    value = fields.integer(attr)
+    return -1 if value is None else value
+
+
+class PeerReader:
+    """Reads the peers of rules, resolving groups and prefix lists to model addresses."""
+
+    def __init__(
+        self, ctx: Context, prefix_lists: dict[str, PrefixList], names: dict[str, list[str]]
+    ) -> None:
+        self.ctx = ctx
+        self.prefix_lists = prefix_lists
+        self.names = names
+
+    def cidrs(self, value: Value, what: str) -> list[Peer]:
+        """Return one CIDR peer per element of a CIDR list (or of a single CIDR)."""
+        resolved = self.ctx.resolver.scalar(value)
+        if resolved is None or resolved == "":
+            return []
+        if isinstance(resolved, Unknown):
+            return self._unknown_cidrs(resolved)
+        items = resolved if isinstance(resolved, list) else [resolved]
+        peers: list[Peer] = []
+        for i, item in enumerate(items):
+            if isinstance(item, Unknown):
+                peers.extend(self._unknown_cidrs(item))
+            elif item is not None and item != "":
+                cidr = canonical_cidr(item)
+                reason = () if cidr else (f"{what}[{i}] is not a CIDR: {item!r}",)
+                peers.append(Peer("cidr" if cidr else "unknown", cidr, reason))
+        return peers
+
+    def _unknown_cidrs(self, unknown: Unknown) -> list[Peer]:
+        if not unknown.candidates:
+            return [Peer("unknown", None, (unknown.reason,))]
+        names = ", ".join(c.address for c in unknown.candidates)
+        reason = f"{unknown.reason} (may be any of: {names})"
+        peers: list[Peer] = []
+        for candidate in unknown.candidates:
+            found = self.ctx.resolver.scalar(candidate)
+            for item in found if isinstance(found, list) else [found]:
+                cidr = canonical_cidr(item)
+                peers.append(
+                    Peer("cidr", cidr, (reason,)) if cidr else Peer("unknown", None, (reason,))
+                )
+        return peers
+
+    def groups(self, value: Value, what: str, owner: str) -> list[Peer]:
+        """Return one peer per security group named (ids, references or group names)."""
+        peers: list[Peer] = []
+        for link in self.ctx.resolver.links(value, what):
+            found = self.ctx.from_link(link)
+            if not found.addresses:
+                peers.append(Peer("unknown", None, found.unknowns))
+            for address in found.addresses:
+                address = self._by_name(address) if address in found.external else address
+                kind: PeerKind = "self" if address == owner else "security_group"
+                peers.append(Peer(kind, address, found.unknowns))
+        return peers
+
+    def _by_name(self, text: str) -> str:
+        # Inline rules may name groups of the default VPC by name instead of id.
+        matches = self.names.get(text, [])
+        return matches[0] if len(matches) == 1 and not text.startswith("sg-") else text
+
+    def prefix_lists_of(self, value: Value, what: str) -> list[Peer]:
+        """Return one peer per prefix list named; entries unknown are noted (R-SG-6)."""
+        peers: list[Peer] = []
+        for link in self.ctx.resolver.links(value, what):
+            found = self.ctx.from_link(link)
+            if not found.addresses:
+                peers.append(Peer("unknown", None, found.unknowns))
+            peers.extend(Peer("prefix_list", a, found.unknowns) for a in found.addresses)
+        return peers
+
+    def entries(self, peer: Peer) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+        """Return a prefix-list peer's CIDRs (None if unknown) and the reason they are unknown."""
+        if peer.kind != "prefix_list" or peer.value is None:
+            return None, ()
+        found = self.prefix_lists.get(peer.value)
+        if found is None:
+            return None, (f"the entries of prefix list {peer.value} are not in the input",)
+        return found.cidrs, found.unknowns
+
+
+def expand(
+    reader: PeerReader, fields: Fields, site: RuleSite, peers: list[Peer], protocol_attr: str
+) -> list[SgRule]:
+    """Return one `SgRule` per peer, all sharing the protocol and ports `fields` reads."""
+    protocol, from_port, to_port = protocol_ports(fields, protocol_attr)
+    base = tuple(fields.unknowns)
+    description = fields.text("description")
+    rules: list[SgRule] = []
+    for peer in peers:
+        cidrs, entry_notes = reader.entries(peer)
+        rules.append(
+            SgRule(
+                direction=site.direction,
+                protocol=protocol,
+                from_port=from_port,
+                to_port=to_port,
+                peer_kind=peer.kind,
+                peer=peer.value,
+                prefix_list_cidrs=cidrs,
+                description=description,
+                origin=site.origin,
+                location=site.location,
+                unknowns=tuple(dict.fromkeys(base + peer.unknowns + entry_notes)),
+            )
+        )
+    return rules
+
+
+def list_form_peers(reader: PeerReader, fields: Fields, group: str, group_attr: str) -> list[Peer]:
+    """Return the peers of an inline block or `aws_security_group_rule` (R-SG-4)."""
+    values = fields.values
+    peers = reader.cidrs(values.get("cidr_blocks"), fields.what("cidr_blocks"))
+    peers += reader.cidrs(values.get("ipv6_cidr_blocks"), fields.what("ipv6_cidr_blocks"))
+    peers += reader.prefix_lists_of(values.get("prefix_list_ids"), fields.what("prefix_list_ids"))
+    peers += reader.groups(values.get(group_attr), fields.what(group_attr), group)
+    is_self = fields.raw("self")
+    if isinstance(is_self, Unknown):
+        peers.append(Peer("self", group, (is_self.reason,)))
+    elif as_bool(is_self):
+        peers.append(Peer("self", group))
+    return peers
+
+
+def single_form_peers(reader: PeerReader, fields: Fields, group: str) -> list[Peer]:
+    """Return the peer of an `aws_vpc_security_group_*_rule` (one of four attributes)."""
+    values = fields.values
+    peers = reader.cidrs(values.get("cidr_ipv4"), fields.what("cidr_ipv4"))
+    peers += reader.cidrs(values.get("cidr_ipv6"), fields.what("cidr_ipv6"))
+    peers += reader.prefix_lists_of(values.get("prefix_list_id"), fields.what("prefix_list_id"))
+    referenced = values.get("referenced_security_group_id")
+    peers += reader.groups(referenced, fields.what("referenced_security_group_id"), group)
+    return peers

@@ -1,0 +1,243 @@
+"""VPCs (with their CIDR associations and current main route table) and subnets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tfvpc.aws.context import VPC_TYPES, Context, Fields, Resolved, location_of
+from tfvpc.aws.defaults import default_vpc_link
+from tfvpc.load.resources import ResourceInstance
+from tfvpc.model import Subnet, Vpc
+
+# Every default VPC has this IPv4 CIDR (AWS: "Default VPC and default subnets").
+DEFAULT_VPC_CIDR = "172.31.0.0/16"
+
+
+@dataclass(frozen=True)
+class VpcInfo:
+    """A built VPC plus what other builders need to know about it.
+
+    `has_ipv6` is None when it is unknown whether the VPC gets an IPv6 block. `cidr_gaps`
+    are the reasons why some of its CIDRs are unknown: each becomes a local route with an
+    unknown destination (R-RT-4).
+    """
+
+    vpc: Vpc
+    has_ipv6: bool | None
+    cidr_gaps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubnetInfo:
+    """A built subnet (without its route tables and NACLs yet) and its candidate VPCs."""
+
+    subnet: Subnet
+    vpcs: tuple[str, ...]
+
+
+@dataclass
+class _Cidrs:
+    ipv4: list[str] = field(default_factory=list)
+    ipv6: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    ipv6_expected: bool | None = False
+
+    def add(self, cidr: str | None, family: int) -> None:
+        """Add a known CIDR of the given family (4 or 6) once."""
+        target = self.ipv6 if family == 6 else self.ipv4
+        if cidr is not None and cidr not in target:
+            target.append(cidr)
+
+
+def _read_cidr(fields: Fields, attr: str) -> tuple[str | None, str | None]:
+    """Return the CIDR in `attr`, or None with the reason when it is set but not known."""
+    before = set(fields.unknowns)
+    cidr = fields.cidr(attr)
+    if cidr is not None or not fields.has(attr):
+        return cidr, None
+    fresh = [reason for reason in fields.unknowns if reason not in before]
+    return None, fresh[0] if fresh else f"{fields.what(attr)} is unknown"
+
+
+def _read_ipv4(fields: Fields, cidrs: _Cidrs, attr: str, default: str | None = None) -> None:
+    cidr, gap = _read_cidr(fields, attr)
+    if gap is not None:
+        cidrs.gaps.append(gap)
+    elif cidr is None and default is not None:
+        cidrs.add(default, 4)
+    elif cidr is None:
+        pool = fields.has("ipv4_ipam_pool_id")
+        reason = (
+            f"{fields.what(attr)} is allocated from an IPAM pool at apply"
+            if pool
+            else f"{fields.what(attr)} is not set"
+        )
+        fields.note(reason)
+        cidrs.gaps.append(reason)
+    cidrs.add(cidr, 4)
+
+
+def _read_ipv6(fields: Fields, cidrs: _Cidrs) -> None:
+    cidr, gap = _read_cidr(fields, "ipv6_cidr_block")
+    if cidr is not None:
+        cidrs.add(cidr, 6)
+        cidrs.ipv6_expected = True
+        return
+    if gap is not None:
+        cidrs.gaps.append(gap)
+        cidrs.ipv6_expected = True
+        return
+    generated = fields.flag("assign_generated_ipv6_cidr_block", False)
+    if generated or fields.has("ipv6_ipam_pool_id"):
+        reason = f"the IPv6 CIDR of {fields.owner} is assigned by AWS at apply"
+        fields.note(reason)
+        cidrs.gaps.append(reason)
+        cidrs.ipv6_expected = True
+    elif generated is None and cidrs.ipv6_expected is False:
+        cidrs.ipv6_expected = None
+
+
+def _associations(ctx: Context) -> tuple[dict[str, _Cidrs], dict[str, list[str]]]:
+    """Return extra CIDRs per VPC from the CIDR-block association resources, with notes."""
+    found: dict[str, _Cidrs] = {}
+    notes: dict[str, list[str]] = {}
+    types = ("aws_vpc_ipv4_cidr_block_association", "aws_vpc_ipv6_cidr_block_association")
+    for resource in ctx.resolver.of_type(*types):
+        fields = ctx.fields(resource)
+        vpcs = fields.one("vpc_id").addresses
+        own = _Cidrs()
+        if resource.type == "aws_vpc_ipv4_cidr_block_association":
+            _read_ipv4(fields, own, "cidr_block")
+        else:
+            _read_ipv6(fields, own)
+            if not own.ipv6 and not own.gaps:
+                reason = f"the IPv6 CIDR of {resource.address} is assigned by AWS at apply"
+                fields.note(reason)
+                own.gaps.append(reason)
+            own.ipv6_expected = True
+        for vpc in vpcs:
+            merged = found.setdefault(vpc, _Cidrs())
+            for cidr in own.ipv4:
+                merged.add(cidr, 4)
+            for cidr in own.ipv6:
+                merged.add(cidr, 6)
+            merged.gaps.extend(own.gaps)
+            merged.ipv6_expected = merged.ipv6_expected or own.ipv6_expected
+            notes.setdefault(vpc, []).extend(fields.unknowns)
+    return found, notes
+
+
+def _main_switches(ctx: Context) -> dict[str, list[tuple[Resolved, str]]]:
+    """Return, per VPC, the tables `aws_main_route_table_association`s make main (R-RT-1)."""
+    switches: dict[str, list[tuple[Resolved, str]]] = {}
+    for resource in ctx.resolver.of_type("aws_main_route_table_association"):
+        fields = ctx.fields(resource)
+        table = fields.one("route_table_id")
+        for vpc in fields.one("vpc_id").addresses:
+            switches.setdefault(vpc, []).append((table, resource.address))
+    return switches
+
+
+def _main_table(default: str, switches: list[tuple[Resolved, str]], notes: list[str]) -> str:
+    if not switches:
+        return default
+    if len(switches) > 1:
+        names = ", ".join(origin for _, origin in switches)
+        notes.append(f"several resources set the main route table: {names}")
+    table, origin = switches[0]
+    if table.single is None:
+        notes.extend(table.unknowns)
+        notes.append(f"{origin} makes an unknown route table main")
+        return default
+    return table.single
+
+
+def build_vpcs(ctx: Context, adopt_notes: dict[str, list[str]]) -> dict[str, VpcInfo]:
+    """Return every VPC of the input (aws_vpc, aws_default_vpc) by address."""
+    associations, association_notes = _associations(ctx)
+    switches = _main_switches(ctx)
+    built: dict[str, VpcInfo] = {}
+    for resource in ctx.resolver.of_type(*VPC_TYPES):
+        fields = ctx.fields(resource)
+        cidrs = _Cidrs()
+        default = DEFAULT_VPC_CIDR if resource.type == "aws_default_vpc" else None
+        _read_ipv4(fields, cidrs, "cidr_block", default)
+        _read_ipv6(fields, cidrs)
+        extra = associations.get(resource.address, _Cidrs())
+        for cidr in extra.ipv4:
+            cidrs.add(cidr, 4)
+        for cidr in extra.ipv6:
+            cidrs.add(cidr, 6)
+        cidrs.gaps.extend(extra.gaps)
+        notes = list(fields.unknowns)
+        notes.extend(association_notes.get(resource.address, []))
+        notes.extend(adopt_notes.get(resource.address, []))
+        defaults = ctx.defaults[resource.address]
+        main = _main_table(defaults.route_table, switches.get(resource.address, []), notes)
+        vpc = Vpc(
+            address=resource.address,
+            location=location_of(resource),
+            unknowns=tuple(dict.fromkeys(notes)),
+            ipv4_cidrs=tuple(cidrs.ipv4),
+            ipv6_cidrs=tuple(cidrs.ipv6),
+            main_route_table=main,
+            default_nacl=defaults.nacl,
+            default_security_group=defaults.security_group,
+        )
+        has_ipv6 = _has_ipv6(cidrs, extra)
+        built[resource.address] = VpcInfo(vpc, has_ipv6, tuple(dict.fromkeys(cidrs.gaps)))
+    return built
+
+
+def _has_ipv6(own: _Cidrs, extra: _Cidrs) -> bool | None:
+    if own.ipv6 or own.ipv6_expected or extra.ipv6_expected:
+        return True
+    if own.ipv6_expected is None or extra.ipv6_expected is None:
+        return None
+    return False
+
+
+def build_subnets(ctx: Context, vpcs: dict[str, VpcInfo]) -> dict[str, SubnetInfo]:
+    """Return every subnet (aws_subnet, aws_default_subnet) by address, without associations."""
+    built: dict[str, SubnetInfo] = {}
+    for resource in ctx.resolver.of_type("aws_subnet", "aws_default_subnet"):
+        built[resource.address] = _subnet(ctx, resource, vpcs)
+    return built
+
+
+def _subnet(ctx: Context, resource: ResourceInstance, vpcs: dict[str, VpcInfo]) -> SubnetInfo:
+    fields = ctx.fields(resource)
+    is_default = resource.type == "aws_default_subnet"
+    if is_default and not fields.has("vpc_id"):
+        vpc_ref = ctx.from_link(default_vpc_link(ctx.resolver, resource.address))
+        for reason in vpc_ref.unknowns:
+            fields.note(reason)
+    else:
+        vpc_ref = fields.one("vpc_id")
+        if not vpc_ref.addresses and not vpc_ref.unknowns:
+            fields.note(f"vpc_id of {resource.address} is not set")
+    vpc = vpc_ref.single
+    if vpc is not None and vpc not in vpcs:
+        fields.note(f"VPC {vpc} of {resource.address} is not in the input")
+    ipv4 = fields.cidr("cidr_block")
+    ipv6_only = fields.flag("ipv6_native", False) is True
+    if ipv4 is None and not fields.has("cidr_block") and not ipv6_only:
+        fields.note(
+            f"cidr_block of {resource.address} is chosen by AWS"
+            if is_default
+            else f"cidr_block of {resource.address} is not set"
+        )
+    # aws_default_subnet: default subnets map public IPv4 addresses on launch.
+    subnet = Subnet(
+        address=resource.address,
+        location=location_of(resource),
+        vpc=vpc,
+        ipv4_cidr=ipv4,
+        ipv6_cidr=fields.cidr("ipv6_cidr_block"),
+        availability_zone=fields.text("availability_zone"),
+        map_public_ip_on_launch=fields.flag("map_public_ip_on_launch", is_default),
+        assign_ipv6_address_on_creation=fields.flag("assign_ipv6_address_on_creation", False),
+        unknowns=tuple(fields.unknowns),
+    )
+    candidates = tuple(address for address in vpc_ref.addresses if address in vpcs)
+    return SubnetInfo(subnet, candidates)
