@@ -227,3 +227,5 @@ class Report(BaseModel):
     skipped_types: dict[str, int] = Field(default_factory=dict)
     resources_read: int = 0
     notes: tuple[str, ...] = ()
+    locations: dict[str, Location] = Field(default_factory=dict)
+    """Declaration site of addresses the findings name (resource, related), for reporters."""
