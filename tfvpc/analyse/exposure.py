@@ -1,0 +1,180 @@
+"""TFV101 internet-exposure: what the internet can open to each attachment, and the path.
+
+Every attachment is walked twice (`exposure_paths`): the strict reading gives what is certainly
+exposed, the permissive one what could be. Findings are per reported resource (attachments of
+one resource, such as the nodes of a load balancer, are merged) and per protocol: a definite
+finding for the strict flows, a possible one for the flows only the permissive reading exposes,
+naming every unknown they rest on (R-MODEL-1). Paths through an edge-associated appliance
+(R-RT-3) become a possible finding of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tfvpc.analyse.exposure_detours import detour_findings
+from tfvpc.analyse.exposure_evidence import (
+    fix_for,
+    internet_of,
+    location_of,
+    path_of,
+    reasons_for,
+    related_of,
+    reply_notes,
+    uses_of,
+)
+from tfvpc.analyse.exposure_groups import PortRanges, ProtocolGroup, protocol_groups
+from tfvpc.analyse.exposure_paths import Doubt, Entry, Walk, WalkContext, walk
+from tfvpc.analyse.exposure_text import describe_names, describe_sources, describe_traffic
+from tfvpc.analyse.internet import source_cidrs
+from tfvpc.findings import Certainty, Finding, Severity, make_finding
+from tfvpc.model import Network
+from tfvpc.space import PORT_MAX, FlowSet
+
+RULE_ID = "TFV101"
+
+ADMIN_PORTS: frozenset[int] = frozenset(
+    {
+        21,  # ftp
+        22,  # ssh
+        23,  # telnet
+        135,  # msrpc
+        137,  # netbios
+        138,
+        139,
+        445,  # smb
+        1433,  # sql server
+        1434,
+        1521,  # oracle
+        2049,  # nfs
+        2375,  # docker api
+        2376,
+        2379,  # etcd
+        2380,
+        3306,  # mysql
+        3389,  # rdp
+        5432,  # postgresql
+        5601,  # kibana
+        5900,  # vnc
+        5984,  # couchdb
+        5985,  # winrm
+        5986,
+        6379,  # redis
+        6443,  # kubernetes api
+        8086,  # influxdb
+        9042,  # cassandra
+        9092,  # kafka
+        9200,  # elasticsearch
+        9300,
+        10250,  # kubelet
+        11211,  # memcached
+        27017,  # mongodb
+        27018,
+    }
+)
+"""Administration and database ports: any of them open to the internet is critical."""
+
+WEB_PORTS: frozenset[int] = frozenset({80, 443})
+"""tcp ports whose exposure alone is low: serving the web is usually the point."""
+
+
+def find_exposures(network: Network) -> list[Finding]:
+    """Return the TFV101 findings of the network, sorted by resource, protocol and ports."""
+    context = WalkContext(network)
+    walks: dict[str, list[tuple[Walk, Walk]]] = {}
+    for address in sorted(network.attachments):
+        attachment = network.attachments[address]
+        loose = walk(context, attachment, permissive=True)
+        strict = walk(context, attachment, permissive=False)
+        walks.setdefault(attachment.resource, []).append((loose, strict))
+    findings: list[Finding] = []
+    for resource in sorted(walks):
+        findings.extend(_resource_findings(network, resource, walks[resource]))
+    return sorted(findings, key=_order)
+
+
+_LABEL_ORDER = {"all": 0, "tcp": 1, "udp": 2, "icmp": 3, "icmpv6": 4}
+
+
+def _order(finding: Finding) -> tuple[str, int, int, tuple[tuple[int, int], ...], str]:
+    label = finding.protocol or ""
+    rank = _LABEL_ORDER.get(label, 5)
+    number = int(label) if label.isdigit() else -1
+    return (finding.resource, rank, number, finding.ports or (), finding.certainty)
+
+
+def _resource_findings(
+    network: Network, resource: str, walks: list[tuple[Walk, Walk]]
+) -> list[Finding]:
+    loose_entries = [entry for loose, _ in walks for entry in loose.entries]
+    strict_entries = [entry for _, strict in walks for entry in strict.entries]
+    doubts = [doubt for loose, _ in walks for doubt in loose.doubts]
+    most = FlowSet.union_all(entry.exposed for entry in loose_entries)
+    least = FlowSet.union_all(entry.exposed for entry in strict_entries) & most
+    out: list[Finding] = []
+    readings: tuple[tuple[Certainty, FlowSet, list[Entry]], ...] = (
+        ("definite", least, strict_entries),
+        ("possible", most - least, loose_entries),
+    )
+    for certainty, flows, entries in readings:
+        out.extend(
+            _finding(network, resource, certainty, group, entries, doubts)
+            for group in protocol_groups(flows)
+        )
+    detours = [detour for loose, _ in walks for detour in loose.detours]
+    out.extend(detour_findings(network, RULE_ID, resource, detours))
+    return out
+
+
+def severity_of(label: str, ports: PortRanges | None) -> Severity:
+    """Return critical for every protocol, every tcp/udp port or an admin/database port, low
+    for tcp on web ports only, high otherwise."""
+    if label == "all":
+        return Severity.CRITICAL
+    if label in ("tcp", "udp") and ports:
+        if ports == ((0, PORT_MAX),) or any(
+            lo <= port <= hi for port in ADMIN_PORTS for lo, hi in ports
+        ):
+            return Severity.CRITICAL
+        if label == "tcp" and all(p in WEB_PORTS for lo, hi in ports for p in range(lo, hi + 1)):
+            return Severity.LOW
+    return Severity.HIGH
+
+
+def _finding(
+    network: Network,
+    resource: str,
+    certainty: Certainty,
+    group: ProtocolGroup,
+    entries: Sequence[Entry],
+    doubts: Sequence[Doubt],
+) -> Finding:
+    flows = group.flows
+    uses = uses_of(entries, flows)
+    ports = group.ports()
+    sources = source_cidrs(flows, internet_of(network, (use.entry.vpc for use in uses)))
+    path = path_of(network, resource, uses)
+    gateways = list(dict.fromkeys(use.entry.gateway for use in uses))
+    verb = "accepts" if certainty == "definite" else "may accept"
+    message = (
+        f"{resource} {verb} {describe_traffic(group.label, ports, group.excluded)} from the "
+        f"internet ({describe_sources(sources)}) via {describe_names(gateways)}"
+        f"{reply_notes(uses)}"
+    )
+    if certainty == "possible":
+        message += f", resting on unknowns: {'; '.join(reasons_for(doubts, flows))}"
+    message += f"; {fix_for(resource, uses)}"
+    return make_finding(
+        RULE_ID,
+        resource=resource,
+        message=message,
+        severity=severity_of(group.label, ports),
+        certainty=certainty,
+        related=related_of(resource, path, uses),
+        protocol=group.label,
+        ports=ports,
+        sources=tuple(sources),
+        path=tuple(path),
+        location=location_of(network, resource, uses),
+        fingerprint_extra="" if certainty == "definite" else "possible",
+    )
