@@ -1,0 +1,83 @@
+"""Every instance a plan or state holds, indexed for reference resolution (R-LINK-1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tfvpc.load.plan_address import InstanceAddress, Key, ModulePath
+
+
+@dataclass(frozen=True)
+class IndexedInstance:
+    """One instance: its address, its parts, its values and its known top-level attributes."""
+
+    text: str
+    address: InstanceAddress
+    values: dict[str, object]
+    known: frozenset[str]
+
+
+ResourceKey = tuple[ModulePath, str, str, str]
+"""(module instance path, mode, type, name): one resource block within one module instance."""
+
+
+def key_order(key: Key | None) -> tuple[int, int, str]:
+    """Return a sort key putting no key first, then count indexes, then for_each keys."""
+    if key is None:
+        return (0, 0, "")
+    if isinstance(key, int):
+        return (1, key, "")
+    return (2, 0, key)
+
+
+class InstanceIndex:
+    """Instances by resource block and module instances by call, in key order."""
+
+    def __init__(self, instances: Iterable[IndexedInstance]) -> None:
+        by_resource: dict[ResourceKey, dict[Key | None, str]] = {}
+        modules: dict[tuple[ModulePath, str], set[Key | None]] = {}
+        self._known: dict[str, frozenset[str]] = {}
+        self._values: dict[str, dict[str, object]] = {}
+        for instance in instances:
+            address = instance.address
+            text = instance.text
+            self._known.setdefault(text, instance.known)
+            self._values.setdefault(text, instance.values)
+            slot = (address.module, address.mode, address.type, address.name)
+            by_resource.setdefault(slot, {}).setdefault(address.key, text)
+            for depth in range(len(address.module)):
+                name, key = address.module[depth]
+                modules.setdefault((address.module[:depth], name), set()).add(key)
+        self._resources = {
+            slot: dict(sorted(keys.items(), key=lambda item: key_order(item[0])))
+            for slot, keys in by_resource.items()
+        }
+        # Equal key sets are one object, so that "same count/for_each shape" is an identity test.
+        shapes: dict[frozenset[Key | None], frozenset[Key | None]] = {}
+        self._keys = {
+            slot: shapes.setdefault(frozenset(keys), frozenset(keys))
+            for slot, keys in by_resource.items()
+        }
+        self._modules = {
+            slot: shapes.setdefault(frozenset(keys), frozenset(keys))
+            for slot, keys in modules.items()
+        }
+
+    def instances(self, slot: ResourceKey) -> dict[Key | None, str]:
+        """Return instance key -> full address for one resource block (empty if it has none)."""
+        return self._resources.get(slot, {})
+
+    def keys(self, slot: ResourceKey) -> frozenset[Key | None]:
+        """Return the instance keys of one resource block (None: unrepeated), interned."""
+        return self._keys.get(slot, frozenset())
+
+    def module_keys(self, parent: ModulePath, name: str) -> frozenset[Key | None]:
+        """Return the instance keys of module call `name` under `parent`, interned."""
+        return self._modules.get((parent, name), frozenset())
+
+    def known_value(self, address: str, attr: str) -> tuple[bool, object]:
+        """Return whether instance `address` has a known top-level `attr`, and its value."""
+        if attr not in self._known.get(address, frozenset()):
+            return False, None
+        return True, self._values[address].get(attr)

@@ -1,0 +1,336 @@
+"""Turn a change's ``after`` + ``after_unknown`` into attribute values (R-PLAN-2, R-TF-3, R-LINK-1).
+
+Known parts stay literal (known ids too: the builder links them by its id index). An unknown part
+becomes a `Ref` when the configuration pins it to one instance, an `Unknown` with candidates when
+it narrows it down to several, a plain `Unknown` otherwise, and is dropped when the configuration
+does not set it at all (the builder then applies the AWS/provider default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+from tfvpc.load.plan_address import Step, format_steps
+from tfvpc.load.plan_config import all_references
+from tfvpc.load.plan_index import InstanceIndex
+from tfvpc.load.plan_nodes import (
+    MAX_DEPTH,
+    SHARED,
+    Absent,
+    Blocks,
+    Expression,
+    NoConfig,
+    Node,
+    Unconfigured,
+    child,
+    count_unknown,
+    is_unknown_anywhere,
+)
+from tfvpc.load.plan_refs import Candidate, Referrer, Resolution, Resolver, significant
+from tfvpc.load.resources import Ref, Unknown, Value
+
+# Candidate names listed in a reason before it says "and N more".
+_NAMED_CANDIDATES = 4
+# Attribute names whose values name other objects: only these become Refs (a reference to
+# `aws_vpc.main.cidr_block` in `cidr_block = cidrsubnet(...)` is not the value itself).
+_LINK_SUFFIXES = ("_id", "_ids", "_arn", "_arns", "_name")
+_LINK_NAMES = frozenset(
+    {
+        "id",
+        "arn",
+        "name",
+        "public_ip",
+        "instance",
+        "instances",
+        "subnets",
+        "security_groups",
+        "network_interface",
+        "vpc_zone_identifier",
+        "load_balancers",
+        "launch_configuration",
+        "propagating_vgws",
+    }
+)
+_COLLECTION_SUFFIXES = ("_ids", "_arns")
+_COLLECTION_NAMES = frozenset(
+    {
+        "instances",
+        "subnets",
+        "security_groups",
+        "vpc_zone_identifier",
+        "load_balancers",
+        "propagating_vgws",
+    }
+)
+
+
+def _is_link_name(name: str | None) -> bool:
+    """Return True if an attribute called `name` holds ids, ARNs or names of other objects."""
+    return name is not None and (name in _LINK_NAMES or name.endswith(_LINK_SUFFIXES))
+
+
+def _is_collection_name(name: str) -> bool:
+    """Return True if an attribute called `name` holds a list or set of links."""
+    return name in _COLLECTION_NAMES or name.endswith(_COLLECTION_SUFFIXES)
+
+
+class _Drop:
+    """Marks an attribute to leave out of `values` (R-TF-3)."""
+
+
+_DROP = _Drop()
+
+
+def known_attributes(after: dict[str, object], marker: object) -> frozenset[str]:
+    """Return the top-level attributes of `after` whose whole value is known."""
+    unknown = marker if isinstance(marker, dict) else {}
+    return frozenset(name for name in after if not is_unknown_anywhere(unknown.get(name)))
+
+
+class ValueBuilder:
+    """Builds one instance's values from its change object and configuration."""
+
+    def __init__(self, resolver: Resolver, index: InstanceIndex) -> None:
+        self._resolver = resolver
+        self._index = index
+
+    def build(
+        self,
+        address: str,
+        after: dict[str, object],
+        marker: object,
+        expressions: dict[str, object] | None,
+        referrer: Referrer,
+        *,
+        data_source: bool = False,
+    ) -> dict[str, Value]:
+        """Return the attribute values of instance `address` (R-PLAN-2 with R-TF-3 dropping).
+
+        `expressions` is the resource's configuration (None when the plan has none for it).
+        A data source read during apply has no defaults: its unset unknowns are results, kept.
+        """
+        node: Node = NoConfig() if expressions is None else Blocks((expressions,))
+        walk = _Walk(self, address, referrer, drop_unset=not data_source)
+        built = walk.value(after, marker, node, [], 0)
+        return built if isinstance(built, dict) else {}
+
+    def resolve(self, refs: tuple[str, ...], referrer: Referrer, *, same_shape: bool) -> Resolution:
+        """Return what `refs` resolve to, candidates already known counted as known inputs.
+
+        A candidate whose value is known cannot be what makes a value unknown; a known string
+        (the id of an existing object) is kept as a literal for collections.
+        """
+        found = self._resolver.resolve(refs, referrer, same_shape=same_shape)
+        unknown = []
+        for candidate in found.candidates:
+            known, value = self._index.known_value(candidate.address, candidate.attr or "id")
+            if not known:
+                unknown.append(candidate)
+            elif isinstance(value, str):
+                found.literals.append(value)
+            else:
+                found.known.append(candidate.address)
+        found.candidates = unknown
+        return found
+
+
+class _Walk:
+    """One instance's walk over ``after`` and ``after_unknown`` in step."""
+
+    def __init__(
+        self, builder: ValueBuilder, address: str, referrer: Referrer, *, drop_unset: bool
+    ) -> None:
+        self._builder = builder
+        self._address = address
+        self._referrer = referrer
+        self._drop_unset = drop_unset
+
+    def value(
+        self, after: object, marker: object, node: Node, path: list[Step], depth: int
+    ) -> Value | _Drop:
+        """Return the value at `path`, or _DROP when R-TF-3 leaves it out."""
+        if marker is True:
+            return self._unknown(node, path)
+        if not is_unknown_anywhere(marker):
+            # Parsed JSON holds only Value types; nothing below needs resolving.
+            return cast(Value, after)
+        if depth > MAX_DEPTH:
+            return Unknown(f"{self._where(path)} is nested too deeply to read")
+        if isinstance(after, dict) or isinstance(marker, dict):
+            return self._object(after, marker, node, path, depth)
+        if isinstance(after, list):
+            return self._list(after, marker, node, path, depth)
+        return cast(Value, after)
+
+    def _object(
+        self, after: object, marker: object, node: Node, path: list[Step], depth: int
+    ) -> Value:
+        """Return an object value, keeping known members and marking unknown ones."""
+        values = after if isinstance(after, dict) else {}
+        unknown = marker if isinstance(marker, dict) else {}
+        result: dict[str, Value] = {}
+        for key in dict.fromkeys([*values, *unknown]):
+            below = child(node, key)
+            if isinstance(node, Blocks) and isinstance(below, Expression):
+                # Where an expression is attached: merged block bodies share it out unknowably.
+                holes = count_unknown(unknown.get(key)) if len(node.bodies) == 1 else SHARED
+                below = Expression(below.references, holes)
+            built = self.value(values.get(key), unknown.get(key), below, [*path, key], depth + 1)
+            if not isinstance(built, _Drop):
+                result[key] = built
+        return result
+
+    def _list(
+        self, after: list[object], marker: object, node: Node, path: list[Step], depth: int
+    ) -> Value:
+        """Return a list value; its wholly unknown elements are resolved together."""
+        unknown = marker if isinstance(marker, list) else []
+        holes = {i for i in range(len(after)) if i < len(unknown) and unknown[i] is True}
+        fillers = iter(self._elements(node, path, len(holes)) if holes else [])
+        result: list[Value] = []
+        for i, element in enumerate(after):
+            if i in holes:
+                result.append(next(fillers))
+                continue
+            built = self.value(
+                element,
+                unknown[i] if i < len(unknown) else False,
+                child(node, (i,)),
+                [*path, (i,)],
+                depth + 1,
+            )
+            result.append(built if not isinstance(built, _Drop) else Unknown(self._reason(path)))
+        return result
+
+    def _unknown(self, node: Node, path: list[Step]) -> Value | _Drop:
+        """Return a wholly unknown value: dropped, a Ref, or an Unknown (R-TF-3, R-LINK-1)."""
+        if isinstance(node, Absent):
+            if self._drop_unset:
+                return _DROP
+            return Unknown(f"{self._where(path)} is unknown until the data source is read at apply")
+        if isinstance(node, NoConfig):
+            return Unknown(f"{_attr_text(path)} is unknown until apply")
+        if isinstance(node, Unconfigured):
+            return Unknown(self._reason(path, unconfigured=True))
+        refs = self._refs(node)
+        if path and isinstance(path[-1], str) and _is_collection_name(path[-1]):
+            return self._collection(node, refs, path)
+        found = self._builder.resolve(refs, self._referrer, same_shape=True)
+        linkable = self._linkable(path, found.candidates)
+        if linkable and not found.opaque and len(found.candidates) == 1:
+            return self._ref(found.candidates[0], path)
+        return self._uncertain(path, refs, found, linkable)
+
+    def _collection(
+        self, node: Blocks | Expression, refs: tuple[str, ...], path: list[Step]
+    ) -> Value:
+        """Return a wholly unknown list of links: its members when the references pin them down.
+
+        Providers plan a set with an unknown member as wholly unknown, so this is the usual
+        form of ``vpc_security_group_ids = [aws_security_group.web.id]`` in a plan. Known
+        inputs (variables, constants) may add members the plan does not show: then Unknown.
+        """
+        found = self._builder.resolve(refs, self._referrer, same_shape=True)
+        linkable = self._linkable(path, found.candidates)
+        pinned = len(found.candidates) == 1 or _holes(node) == 1
+        if linkable and found.candidates and pinned and not found.opaque and not found.known:
+            members: list[Value] = [self._ref(candidate, path) for candidate in found.candidates]
+            return members + list(dict.fromkeys(found.literals))
+        every = self._builder.resolve(refs, self._referrer, same_shape=False)
+        return self._uncertain(path, refs, every, self._linkable(path, every.candidates))
+
+    def _uncertain(
+        self, path: list[Step], refs: tuple[str, ...], found: Resolution, linkable: bool
+    ) -> Unknown:
+        """Return the Unknown for `path`, with candidates when they are all it can be."""
+        candidates = found.candidates if linkable and not found.opaque else []
+        reason = self._reason(path, refs, candidates, found.opaque)
+        return Unknown(reason, tuple(self._ref(c, path) for c in candidates))
+
+    def _elements(self, node: Node, path: list[Step], count: int) -> list[Value]:
+        """Return values for the `count` unknown elements of the list at `path`.
+
+        When the references name exactly `count` instances (with or without the same-key
+        rule), the elements are those instances; otherwise each is Unknown with candidates.
+        """
+        if isinstance(node, NoConfig):
+            return [Unknown(f"{_attr_text(path)} is unknown until apply") for _ in range(count)]
+        if isinstance(node, (Absent, Unconfigured)):
+            return [Unknown(self._reason(path, unconfigured=True)) for _ in range(count)]
+        refs = self._refs(node)
+        shaped = self._builder.resolve(refs, self._referrer, same_shape=True)
+        every = self._builder.resolve(refs, self._referrer, same_shape=False)
+        linkable = self._linkable(path, every.candidates)
+        if linkable and not every.opaque and (len(every.candidates) == 1 or _holes(node) == count):
+            for members in (shaped.candidates, every.candidates):
+                if len(members) == count:
+                    return [self._ref(member, path) for member in members]
+        return [self._uncertain(path, refs, every, linkable) for _ in range(count)]
+
+    def _ref(self, candidate: Candidate, path: list[Step]) -> Ref:
+        """Return the Ref for `candidate` at `path`; a whole object is its arn for *_arn(s)."""
+        names = [step for step in path if isinstance(step, str)]
+        arn = bool(names) and names[-1].endswith(("_arn", "_arns"))
+        return _ref(candidate, "arn" if arn else "id")
+
+    @staticmethod
+    def _refs(node: Blocks | Expression) -> tuple[str, ...]:
+        """Return the references of an expression node, or of every expression in blocks."""
+        if isinstance(node, Expression):
+            return node.references
+        return all_references(list(node.bodies))
+
+    @staticmethod
+    def _linkable(path: list[Step], candidates: list[Candidate]) -> bool:
+        """Return True if the value at `path` names objects and the candidates are such names."""
+        names = [step for step in path if isinstance(step, str)]
+        return _is_link_name(names[-1] if names else None) and all(
+            c.attr is None or _is_link_name(c.attr.split(".")[-1].split("[")[0]) for c in candidates
+        )
+
+    def _where(self, path: list[Step]) -> str:
+        """Return "<attr> of <address>" for reasons."""
+        return f"{_attr_text(path)} of {self._address}"
+
+    def _reason(
+        self,
+        path: list[Step],
+        refs: tuple[str, ...] = (),
+        candidates: Sequence[Candidate] = (),
+        opaque: Sequence[str] = (),
+        *,
+        unconfigured: bool = False,
+    ) -> str:
+        """Return the sentence a finding quotes for an unknown value."""
+        text = f"{self._where(path)} is unknown until apply"
+        if unconfigured:
+            return text + " (set by a dynamic block or not recorded in the plan's configuration)"
+        shown = significant(refs)
+        if shown:
+            text += f" (references {', '.join(shown)})"
+        if opaque:
+            text += f"; {', '.join(opaque)} cannot be followed in a plan"
+        if len(candidates) > 1:
+            names = [c.address for c in candidates]
+            more = len(names) - _NAMED_CANDIDATES
+            listed = ", ".join(names[:_NAMED_CANDIDATES]) + (
+                f" and {more} more" if more > 0 else ""
+            )
+            text += f"; it may be any of {listed}"
+        return text
+
+
+def _ref(candidate: Candidate, whole: str) -> Ref:
+    """Return the Ref for a candidate; a whole-object reference means attribute `whole`."""
+    return Ref(candidate.address, candidate.attr or whole)
+
+
+def _holes(node: Blocks | Expression) -> int:
+    """Return how many unknown values share the references of `node`."""
+    return node.holes if isinstance(node, Expression) else 1
+
+
+def _attr_text(path: list[Step]) -> str:
+    """Return the attribute path text (``ingress[0].security_groups``)."""
+    return format_steps(path) if path else "value"
