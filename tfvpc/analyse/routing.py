@@ -47,6 +47,16 @@ def subnet_addresses(subnet: Subnet) -> FlowSet:
     return addresses_of_all((subnet.ipv4_cidr, subnet.ipv6_cidr))
 
 
+def family_window(subnet: Subnet) -> FlowSet:
+    """Return every flow of the address families the subnet holds addresses in (R-CIDR-2).
+
+    A subnet is IPv4 unless it has only an IPv6 CIDR; it is IPv6 too when it has an IPv6 CIDR.
+    """
+    if subnet.ipv4_cidr is None and subnet.ipv6_cidr is not None:
+        return FlowSet.universe(6)
+    return FlowSet.universe() if subnet.ipv6_cidr is not None else FlowSet.universe(4)
+
+
 def route_cidrs(route: Route, network: Network) -> tuple[str, ...] | None:
     """Return a route's destination CIDRs (a prefix list gives its entries); None if unknown."""
     if route.destination is not None:

@@ -1,0 +1,29 @@
+"""Conflict analysis (TFV301-TFV304): where NACLs and security groups contradict each other or
+themselves. Each rule family lives in its own module; this one runs them in catalogue order over
+shared route partitions and usage indexes."""
+
+from __future__ import annotations
+
+from tfvpc.analyse.nacl_shadowing import find_shadowed_nacl_rules
+from tfvpc.analyse.return_traffic import find_return_traffic_blocked
+from tfvpc.analyse.routing import RoutingIndex
+from tfvpc.analyse.sg_nacl import find_sg_rules_blocked_by_nacl
+from tfvpc.analyse.sg_redundancy import find_redundant_sg_rules
+from tfvpc.analyse.usage import usage_of
+from tfvpc.findings import Finding
+from tfvpc.model import Network
+
+
+def find_conflicts(network: Network) -> list[Finding]:
+    """Return the TFV301-TFV304 findings of `network`, by rule id, then by resource address.
+
+    Pure: the network is only read, and the order is deterministic.
+    """
+    usage = usage_of(network)
+    findings = [
+        *find_sg_rules_blocked_by_nacl(network, usage),
+        *find_return_traffic_blocked(network, RoutingIndex(network), usage),
+        *find_shadowed_nacl_rules(network),
+        *find_redundant_sg_rules(network),
+    ]
+    return sorted(findings, key=lambda finding: (finding.rule_id, finding.resource))

@@ -1,0 +1,271 @@
+"""TFV302 nacl-return-traffic-blocked: connections whose replies the NACL drops on the way back.
+
+R-NACL-1/11: NACLs are stateless, so each admitted connection needs its replies allowed in the
+other direction: tcp/udp to the client's ephemeral port (1024-65535 checked), ICMP queries by
+their reply type. Two sides are checked, for subnets that something uses (an attachment or a NAT
+gateway sits in it; an unused subnet has no connections to break):
+
+* server side (C-3): tcp, udp and ICMP flows the NACL admits inbound that a security group of an
+  attachment in the subnet also admits, whose replies the outbound rules drop;
+* client side (C-4): tcp and udp flows an attachment's security-group egress and the NACL
+  outbound let out to destinations the subnet routes somewhere (the internet only for
+  attachments that may have a public address, or through a NAT gateway), whose replies the
+  inbound rules drop; a NAT gateway in the subnet is a client of every internet destination the
+  NACL lets out.
+
+Per NACL, side and protocol, clients whose every reply is dropped give a medium finding (the
+connection cannot complete), clients with only part of the ephemeral range allowed a low one
+(it depends on the client's OS, R-NACL-11). Traffic inside the subnet (R-NACL-12) and of a family
+the subnet has no address in (R-CIDR-2) is left out.
+Security-group peers are not resolved here (their flows have no addresses, R-SG-5). Definite
+findings rest on rules and NACL entries without unknowns; "possible" ones on the strict reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tfvpc.analyse.exposure_groups import protocol_groups
+from tfvpc.analyse.exposure_text import (
+    describe_nacl_rule,
+    describe_sources,
+    describe_traffic,
+)
+from tfvpc.analyse.flows import (
+    ICMP,
+    ICMPV6,
+    TCP,
+    UDP,
+    SgDirection,
+    nacl_allowed,
+    nacl_decisions,
+    needed_replies,
+    return_split,
+    sg_allowed_union,
+)
+from tfvpc.analyse.routing import (
+    RoutingIndex,
+    TableRouting,
+    family_window,
+    gateway_of,
+    route_to_attached_igw,
+    subnet_addresses,
+)
+from tfvpc.analyse.usage import Usage
+from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
+from tfvpc.model import Attachment, Nacl, Network, Route, Subnet
+from tfvpc.space import FlowSet
+
+_SERVER, _CLIENT = "server", "client"
+
+SERVER_PROTOCOLS = (ICMP, TCP, UDP, ICMPV6)
+"""Connections into the subnet are checked for tcp/udp replies and ICMP query replies."""
+CLIENT_PROTOCOLS = (TCP, UDP)
+"""Connections the subnet opens are checked for tcp/udp only: an egress rule for every
+protocol says nothing about an intent to ping, and ICMP is no ephemeral-port matter (C-4)."""
+
+
+@dataclass
+class _Blocked:
+    """Requests of one side through one NACL whose replies are dropped, over several subnets."""
+
+    nacl: Nacl
+    side: str
+    full: bool
+    certainty: Certainty
+    flows: FlowSet = field(default_factory=FlowSet.empty)
+    subnets: list[str] = field(default_factory=list)
+    users: list[str] = field(default_factory=list)
+
+
+def find_return_traffic_blocked(
+    network: Network, routing: RoutingIndex, usage: Usage
+) -> list[Finding]:
+    """Return the TFV302 findings, by NACL address, server side first, full before partial."""
+    blocked: dict[tuple[str, str, bool, Certainty], _Blocked] = {}
+    for address in sorted(network.subnets):
+        subnet = network.subnets[address]
+        if not usage.is_used(address) or not subnet.nacls:
+            continue
+        if any(n not in network.nacls for n in subnet.nacls):
+            continue
+        for nacl_address in subnet.nacls:
+            nacl = network.nacls[nacl_address]
+            for side, requests, users in _requests(network, routing, usage, subnet, nacl):
+                _collect(blocked, nacl, side, subnet, requests, users)
+    findings: list[Finding] = []
+    for key in sorted(blocked, key=lambda k: (k[0], k[1] == _CLIENT, not k[2], k[3])):
+        findings.extend(_findings(network, blocked[key]))
+    return findings
+
+
+def _requests(
+    network: Network, routing: RoutingIndex, usage: Usage, subnet: Subnet, nacl: Nacl
+) -> Iterator[tuple[str, tuple[FlowSet, FlowSet], list[str]]]:
+    """Yield (side, (strict requests, permissive requests), users) for one subnet and NACL."""
+    # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has no address in.
+    window = family_window(subnet) - subnet_addresses(subnet)
+    attachments = usage.by_subnet.get(subnet.address, [])
+    groups = [g for a in attachments for g in a.security_groups]
+    users = [a.resource for a in attachments]
+
+    def admitted(direction: SgDirection, *, permissive: bool) -> FlowSet:
+        allowed = sg_allowed_union(groups, direction, network, permissive=permissive)
+        return allowed & nacl_allowed(nacl, direction == "egress", permissive=permissive) & window
+
+    if attachments:
+        served = _protocols(SERVER_PROTOCOLS)
+        yield (
+            _SERVER,
+            (
+                admitted("ingress", permissive=False) & served,
+                admitted("ingress", permissive=True) & served,
+            ),
+            users,
+        )
+    tables = routing.of_subnet(subnet)
+    reachable = _destinations(network, subnet, tables, attachments) & _protocols(CLIENT_PROTOCOLS)
+    nats = [n for n in usage.nat_by_subnet.get(subnet.address, []) if n.public is not False]
+    via_nat = _internet(network, subnet, tables) & window if nats else FlowSet.empty()
+    via_nat = via_nat & _protocols(CLIENT_PROTOCOLS)
+    clients = (
+        admitted("egress", permissive=False) & reachable
+        | nacl_allowed(nacl, True, permissive=False) & via_nat,
+        admitted("egress", permissive=True) & reachable
+        | nacl_allowed(nacl, True, permissive=True) & via_nat,
+    )
+    yield _CLIENT, clients, [*users, *(n.address for n in nats)]
+
+
+def _protocols(numbers: tuple[int, ...]) -> FlowSet:
+    return FlowSet.union_all(FlowSet.universe().restrict(protocols=(p, p)) for p in numbers)
+
+
+def _internet(network: Network, subnet: Subnet, tables: list[TableRouting]) -> FlowSet:
+    """Return the destinations the subnet routes to an internet gateway of its VPC."""
+    vpc = subnet.vpc
+    if vpc is None:
+        return FlowSet.empty()
+    return FlowSet.union_all(
+        t.won_by(lambda r: route_to_attached_igw(r, network, vpc)) for t in tables
+    )
+
+
+def _destinations(
+    network: Network, subnet: Subnet, tables: list[TableRouting], attachments: list[Attachment]
+) -> FlowSet:
+    """Return the destinations attachments of the subnet can reach through its route tables.
+
+    Internet gateways count only for attachments that may hold a public address (IPv4) or an
+    IPv6 address (R-IP-1, R-IP-4); routes to a gateway of another VPC carry nothing (R-RT-7).
+    """
+    public4 = any(a.public_ipv4 is not False for a in attachments)
+    public6 = any(a.ipv6 is not False for a in attachments)
+
+    def usable(route: Route) -> bool:
+        gateway = gateway_of(route, network)
+        if gateway is None or gateway.kind not in ("igw", "eigw", "vgw", "nat", "pcx", "vpce"):
+            return True
+        if subnet.vpc is not None and gateway.vpcs and subnet.vpc not in gateway.vpcs:
+            return False
+        if gateway.kind == "igw":
+            return public4 or public6
+        return gateway.kind != "pcx" or gateway.accepted is not False
+
+    reachable = FlowSet.union_all(t.won_by(usable) for t in tables)
+    if not public4:
+        reachable = reachable - (_internet(network, subnet, tables).restrict(family=4))
+    if not public6:
+        reachable = reachable - (_internet(network, subnet, tables).restrict(family=6))
+    return reachable
+
+
+def _collect(
+    blocked: dict[tuple[str, str, bool, Certainty], _Blocked],
+    nacl: Nacl,
+    side: str,
+    subnet: Subnet,
+    requests: tuple[FlowSet, FlowSet],
+    users: list[str],
+) -> None:
+    """Add the subnet's requests whose replies are wholly or partly dropped to `blocked`."""
+    strict, widest = requests
+    replies_out = side == _SERVER
+    sure = return_split(strict, nacl_allowed(nacl, replies_out, permissive=True))
+    maybe = return_split(widest, nacl_allowed(nacl, replies_out, permissive=False))
+    parts: tuple[tuple[bool, Certainty, FlowSet], ...] = (
+        (True, "definite", sure.none),
+        (False, "definite", sure.partial),
+        (True, "possible", maybe.none - sure.none - sure.partial),
+        (False, "possible", maybe.partial - sure.none - sure.partial),
+    )
+    for full, certainty, flows in parts:
+        if not flows:
+            continue
+        entry = blocked.setdefault(
+            (nacl.address, side, full, certainty),
+            _Blocked(nacl, side, full, certainty),
+        )
+        entry.flows = entry.flows | flows
+        entry.subnets.append(subnet.address)
+        entry.users.extend(u for u in users if u not in entry.users)
+
+
+def _findings(network: Network, blocked: _Blocked) -> Iterator[Finding]:
+    nacl = blocked.nacl
+    server = blocked.side == _SERVER
+    request_out = not server
+    forward = "outbound" if request_out else "inbound"
+    back = "inbound" if request_out else "outbound"
+    replies = needed_replies(blocked.flows)
+    blockers = [
+        describe_nacl_rule(rule)
+        for rule, decided in nacl_decisions(nacl, not request_out, permissive=True)
+        if rule.action == "deny" and decided & replies
+    ]
+    admitting = [
+        describe_nacl_rule(rule)
+        for rule, decided in nacl_decisions(nacl, request_out, permissive=True)
+        if rule.action == "allow" and decided & blocked.flows
+    ]
+    users = ", ".join(blocked.users[:3]) + (
+        f" and {len(blocked.users) - 3} more" if len(blocked.users) > 3 else ""
+    )
+    subnets = ", ".join(blocked.subnets)
+    how = "every reply" if blocked.full else "part of the replies"
+    effect = (
+        "the connections cannot complete"
+        if blocked.full
+        else "clients whose OS picks a dropped ephemeral port fail (R-NACL-11 ranges)"
+    )
+    dropping = "; ".join(blockers) or "no rule allows them"
+    rule_ref = "C-3" if server else "C-4"
+    extent = "full" if blocked.full else "partial"
+    tail = f"{effect} ({rule_ref})"
+    for group in protocol_groups(blocked.flows):
+        sources = group.flows.cidrs()
+        traffic = describe_traffic(group.label, group.ports(), group.excluded)
+        peers = describe_sources(sources)
+        if server:
+            opening = f"{nacl.address} admits {traffic} from {peers} into {subnets} ({users})"
+        else:
+            opening = f"{users} in {subnets} may open {traffic} to {peers} via {nacl.address}"
+        yield make_finding(
+            "TFV302",
+            resource=nacl.address,
+            severity=Severity.MEDIUM if blocked.full else Severity.LOW,
+            certainty=blocked.certainty,
+            message=f"{opening}, but its {back} rules drop {how} ({dropping}); {tail}",
+            related=tuple(dict.fromkeys((*blocked.subnets, *blocked.users))),
+            protocol=group.label,
+            ports=group.ports(),
+            sources=tuple(sources),
+            path=(
+                Hop(hop=nacl.address, detail=f"{forward}: {'; '.join(admitting)}"),
+                Hop(hop=nacl.address, detail=f"{back}: {dropping} drops {how}"),
+                *(Hop(hop=s) for s in blocked.subnets),
+            ),
+            location=nacl.location or network.locations.get(nacl.address),
+            fingerprint_extra=f"{blocked.side}|{extent}|{blocked.certainty}|{group.label}",
+        )

@@ -1,0 +1,183 @@
+"""TFV304 sg-rule-redundant: security-group rules that add nothing to their own group.
+
+R-SG-2/3: a group's rules are a union, so a rule is redundant when the other rules of the same
+group and direction already allow all of its flows (C-8). Peers are compared by kind:
+
+* CIDR peers and prefix lists with known entries compare by address (an IPv4 rule never covers
+  IPv6 flows, R-CIDR-2);
+* security-group peers (``self`` is the group itself), and prefix lists whose entries are unknown,
+  compare symbolically: only rules naming the same peer cover each other, on protocol and ports.
+  A CIDR rule is never taken to cover a group peer (the group's ENIs may sit in a peered VPC).
+
+Rules are visited in order and a redundant rule stops counting as cover, so of two rules with the
+same flows only the later one is reported, and never a set of rules whose removal would lose
+traffic. An identical duplicate (same protocol, ports and peer) is reported apart, with severity
+low: AWS rejects it at apply (R-SG-12, ``InvalidPermission.Duplicate``). Rules with unknowns are
+neither reported nor counted as cover: nobody should delete a known rule on the strength of an
+unknown one, so every finding is definite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tfvpc.analyse.exposure_groups import protocol_groups
+from tfvpc.analyse.exposure_text import describe_sg_rule, protocol_label
+from tfvpc.analyse.flows import sg_rule_flows
+from tfvpc.analyse.peer_space import with_cidr_peer
+from tfvpc.findings import Finding, Hop, Severity, make_finding
+from tfvpc.model import Network, SecurityGroup, SgRule
+from tfvpc.space import FlowSet
+
+_ADDRESS_PEERS = ("address",)
+
+
+@dataclass
+class _Entry:
+    rule: SgRule
+    peer: tuple[str, ...] | None
+    """``("address",)`` for address peers, ``(kind, name)`` for symbolic ones, None if unknown."""
+    strict: FlowSet
+    covering: bool = True
+
+
+def find_redundant_sg_rules(network: Network) -> list[Finding]:
+    """Return the TFV304 findings of every security group, by group address, ingress first."""
+    findings: list[Finding] = []
+    for address in sorted(network.security_groups):
+        group = network.security_groups[address]
+        for direction in ("ingress", "egress"):
+            rules = [r for r in group.rules if r.direction == direction]
+            findings.extend(_direction(network, group, rules))
+    return findings
+
+
+def signature(rule: SgRule) -> tuple[object, ...]:
+    """Return what makes two rules of one group and direction identical to AWS (R-SG-4)."""
+    return (rule.protocol, rule.from_port, rule.to_port, rule.peer_kind, rule.peer)
+
+
+def _peer(rule: SgRule, group: SecurityGroup, network: Network) -> tuple[str, ...] | None:
+    if rule.peer_kind == "cidr":
+        return _ADDRESS_PEERS if rule.peer is not None else None
+    if rule.peer_kind == "self":
+        return ("security_group", group.address)
+    if rule.peer_kind == "security_group" and rule.peer is not None:
+        return ("security_group", rule.peer)
+    if rule.peer_kind == "prefix_list" and rule.peer is not None:
+        listed = network.prefix_lists.get(rule.peer)
+        known = rule.prefix_list_cidrs is not None or (
+            listed is not None and listed.cidrs is not None
+        )
+        return _ADDRESS_PEERS if known else ("prefix_list", rule.peer)
+    return None
+
+
+def _entry(rule: SgRule, group: SecurityGroup, network: Network) -> _Entry:
+    peer = _peer(rule, group, network)
+    # Symbolic peers compare on protocol and ports only: stand the peer in for "everywhere".
+    flows_of = rule if peer is None or peer == _ADDRESS_PEERS else with_cidr_peer(rule, "0.0.0.0/0")
+    return _Entry(
+        rule,
+        peer,
+        sg_rule_flows(flows_of, network, permissive=False),
+    )
+
+
+def _direction(network: Network, group: SecurityGroup, rules: list[SgRule]) -> Iterator[Finding]:
+    entries = [_entry(rule, group, network) for rule in rules]
+    seen: dict[tuple[object, ...], _Entry] = {}
+    # Of two identical rules the inline one is kept, the separate rule resource reported.
+    copies: dict[tuple[object, ...], int] = {}
+    for entry in sorted(entries, key=lambda e: e.rule.origin not in ("", group.address)):
+        key = signature(entry.rule)
+        first = seen.setdefault(key, entry)
+        if first is not entry:
+            entry.covering = False
+            copies[key] = copies.get(key, 0) + 1
+            yield _duplicate(network, group, entry, first.rule, copies[key])
+    for entry in entries:
+        if not entry.covering or entry.rule.unknowns or entry.peer is None or not entry.strict:
+            continue
+        others = [e for e in entries if e is not entry and e.covering and e.peer == entry.peer]
+        if entry.strict.issubset(FlowSet.union_all(e.strict for e in others)):
+            entry.covering = False
+            covers = [e.rule for e in others if e.strict & entry.strict]
+            yield _redundant(network, group, entry, covers)
+
+
+def _sources(entry: _Entry) -> tuple[str, ...]:
+    if entry.peer == _ADDRESS_PEERS:
+        return tuple(entry.strict.cidrs())
+    return (entry.peer[1],) if entry.peer else ()
+
+
+def _redundant(
+    network: Network,
+    group: SecurityGroup,
+    entry: _Entry,
+    covers: list[SgRule],
+) -> Finding:
+    rule = entry.rule
+    shown = describe_sg_rule(rule, group.address)
+    covering = "; ".join(describe_sg_rule(c, group.address) for c in covers)
+    groups = protocol_groups(entry.strict)
+    return make_finding(
+        "TFV304",
+        resource=rule.origin or group.address,
+        message=(
+            f"{shown} of {group.address} adds nothing: all of it is already allowed by"
+            f" {covering}; remove it (C-8)"
+        ),
+        related=_related(group, rule, covers),
+        protocol=protocol_label(rule.protocol),
+        ports=groups[0].ports() if len(groups) == 1 else None,
+        sources=_sources(entry),
+        path=(
+            *(
+                Hop(hop=c.origin or group.address, detail=describe_sg_rule(c, group.address))
+                for c in covers
+            ),
+            _hop(group, rule, f"{shown}: redundant"),
+        ),
+        location=rule.location or network.locations.get(rule.origin or group.address),
+        fingerprint_extra=f"{group.address}|{rule.direction}|{signature(rule)}",
+    )
+
+
+def _duplicate(
+    network: Network, group: SecurityGroup, entry: _Entry, first: SgRule, copy: int
+) -> Finding:
+    rule = entry.rule
+    shown = describe_sg_rule(rule, group.address)
+    where = first.origin or group.address
+    groups = protocol_groups(entry.strict)
+    return make_finding(
+        "TFV304",
+        resource=rule.origin or group.address,
+        severity=Severity.LOW,
+        message=(
+            f"{shown} of {group.address} duplicates the rule declared in {where}; AWS rejects"
+            " the second copy at apply (InvalidPermission.Duplicate, R-SG-12)"
+        ),
+        related=_related(group, rule, [first]),
+        protocol=protocol_label(rule.protocol),
+        ports=groups[0].ports() if len(groups) == 1 else None,
+        sources=_sources(entry),
+        path=(
+            _hop(group, first, describe_sg_rule(first, group.address)),
+            _hop(group, rule, f"{shown}: duplicate"),
+        ),
+        location=rule.location or network.locations.get(rule.origin or group.address),
+        fingerprint_extra=f"{group.address}|{rule.direction}|{signature(rule)}|duplicate|{copy}",
+    )
+
+
+def _related(group: SecurityGroup, rule: SgRule, others: list[SgRule]) -> tuple[str, ...]:
+    addresses = (group.address, *(o.origin for o in others))
+    return tuple(dict.fromkeys(a for a in addresses if a and a != rule.origin))
+
+
+def _hop(group: SecurityGroup, rule: SgRule, detail: str) -> Hop:
+    return Hop(hop=rule.origin or group.address, detail=detail)

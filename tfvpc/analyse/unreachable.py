@@ -1,0 +1,388 @@
+"""TFV201 unreachable-subnet: subnets that no source can open any connection into.
+
+Sources considered, each with the route both ways and the NACLs on the way (R-NACL-1, stateless):
+
+* the other subnets of the same VPC (local route, R-RT-4), grouped by the NACL they share; their
+  outbound NACL must let the request out and their inbound NACL the reply in;
+* the internet, when the VPC has an attached internet gateway and the subnet's table routes some
+  internet addresses to it (the return path, R-PUB-1);
+* the subnets of a VPC peered through an accepted peering, when each side routes the other's
+  addresses through that peering (R-PEER-1);
+* every other way out of the subnet's route table (transit gateway, VPN gateway and route
+  propagation, appliances, endpoints, targets known only by id or unknown): whoever sits behind
+  it may connect from the route's destinations (R-TGW-1 and R-VPN-1 are not modelled further).
+
+A source can open a connection when some request flow passes every NACL on its way in and some
+of the replies it needs (R-NACL-11: ephemeral ports, ICMP reply types) pass on the way back.
+NAT gateways and egress-only gateways never admit connections (R-IP-3, R-IP-5). Everything is
+read permissively (unknowns resolved towards reachability), so a finding is definite.
+
+R-NACL-12 (unverified): a NACL does not filter traffic inside its own subnet, so the subnet itself
+is never counted as a source; a subnet reachable only from inside itself is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tfvpc.analyse.exposure_text import describe_nacl_rule
+from tfvpc.analyse.flows import nacl_allowed, nacl_decisions, needed_replies
+from tfvpc.analyse.internet import internet_sources
+from tfvpc.analyse.peer_space import open_addresses
+from tfvpc.analyse.routing import (
+    RoutingIndex,
+    TableRouting,
+    attached_gateways,
+    family_window,
+    gateway_of,
+    subnet_addresses,
+    vpc_addresses,
+)
+from tfvpc.findings import Finding, Hop, Severity, make_finding
+from tfvpc.model import Network, Route, Subnet, Vpc
+from tfvpc.space import FlowSet
+
+_NO_CONNECTION_TARGETS = ("local", "nat", "eigw")
+"""Route targets through which nobody opens connections into the subnet."""
+
+_SHOWN = 4
+"""How many subnet names a hop lists before saying how many more there are."""
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One end of a connection: its NACLs' allowed flows and its address space."""
+
+    inbound: FlowSet
+    outbound: FlowSet
+    addresses: FlowSet
+    nacls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """Why one source cannot connect; `routed` is False when routing, not a NACL, stops it."""
+
+    source: str
+    reason: str
+    routed: bool
+
+
+def find_unreachable_subnets(network: Network, routing: RoutingIndex) -> list[Finding]:
+    """Return a TFV201 finding for every subnet that no source can open a connection into."""
+    findings: list[Finding] = []
+    for address in sorted(network.subnets):
+        subnet = network.subnets[address]
+        vpc = network.vpcs.get(subnet.vpc) if subnet.vpc else None
+        side = _side_of(network, subnet, None)
+        if vpc is None or side is None or not side.addresses:
+            continue  # unknown VPC, NACL or CIDR: nothing certain to say
+        finding = _check(network, routing, subnet, vpc, side)
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def _side_of(network: Network, subnet: Subnet, vpc: Vpc | None) -> _Side | None:
+    """Return the subnet's NACL view (several NACLs, if ambiguous, are unioned), None if unknown.
+
+    An unknown CIDR stands for the whole VPC (`vpc`) when given, else for nothing.
+    """
+    nacls = [network.nacls[n] for n in subnet.nacls if n in network.nacls]
+    if not nacls or len(nacls) < len(subnet.nacls):
+        return None
+    window = family_window(subnet)
+    addresses = subnet_addresses(subnet)
+    if subnet.ipv4_cidr is None and vpc is not None:
+        addresses = addresses | vpc_addresses(vpc)
+    return _Side(
+        inbound=FlowSet.union_all(nacl_allowed(n, False, permissive=True) for n in nacls) & window,
+        outbound=FlowSet.union_all(nacl_allowed(n, True, permissive=True) for n in nacls) & window,
+        addresses=addresses,
+        nacls=tuple(n.address for n in nacls),
+    )
+
+
+def _connect(
+    target: _Side, clients: FlowSet, source: _Side | None = None, toward: FlowSet | None = None
+) -> str | None:
+    """Return None if some client can connect to `target`, else why not.
+
+    `clients` are the client addresses the target can route replies to (open in protocol and
+    port). A modelled `source` side must also let the request out towards `toward` (the
+    target's addresses it routes to) and let some reply back in.
+    """
+    names = ", ".join(target.nacls)
+    requests = target.inbound & clients
+    if not requests:
+        return f"NACL {names} admits nothing inbound from {_cidrs(clients)}"
+    sent = FlowSet.empty()
+    if source is not None and toward is not None:
+        sent = source.outbound & toward & open_addresses(requests)
+        requests = requests & open_addresses(sent)
+        if not requests:
+            others = ", ".join(source.nacls)
+            return f"NACL {others} lets out none of what NACL {names} admits from it"
+    if not needed_replies(requests) & target.outbound:
+        return f"NACL {names} lets no reply out to {_cidrs(clients)}"
+    if source is not None and not needed_replies(sent) & source.inbound:
+        return f"NACL {', '.join(source.nacls)} lets no reply back in"
+    return None
+
+
+def _cidrs(flows: FlowSet) -> str:
+    return _names(flows.cidrs())
+
+
+def _names(items: list[str]) -> str:
+    shown = ", ".join(items[:_SHOWN])
+    return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
+
+
+def _check(
+    network: Network, routing: RoutingIndex, subnet: Subnet, vpc: Vpc, side: _Side
+) -> Finding | None:
+    own = side.addresses
+    if not side.inbound - own:
+        return _dead(network, subnet, side, egress=False)
+    if not side.outbound - own:
+        return _dead(network, subnet, side, egress=True)
+    tables = routing.of_subnet(subnet)
+    verdicts: list[_Verdict] = []
+    for verdict in _verdicts(network, routing, subnet, vpc, side, tables):
+        if verdict is None:
+            return None
+        verdicts.append(verdict)
+    return _unreachable(network, subnet, vpc, side, tables, verdicts)
+
+
+def _verdicts(
+    network: Network,
+    routing: RoutingIndex,
+    subnet: Subnet,
+    vpc: Vpc,
+    side: _Side,
+    tables: list[TableRouting],
+) -> Iterator[_Verdict | None]:
+    """Yield, per source, None if it can connect (the caller then stops) or why it cannot."""
+    yield from _sibling_verdicts(network, subnet, vpc, side)
+    yield _internet_verdict(network, vpc, side, tables)
+    yield from _peering_verdicts(network, routing, subnet, vpc, side, tables)
+    yield from _exit_verdicts(network, subnet, vpc, side, tables)
+
+
+def _merged(sides: list[_Side]) -> _Side:
+    return _Side(
+        inbound=FlowSet.union_all(s.inbound for s in sides),
+        outbound=FlowSet.union_all(s.outbound for s in sides),
+        addresses=FlowSet.union_all(s.addresses for s in sides),
+        nacls=tuple(dict.fromkeys(n for s in sides for n in s.nacls)),
+    )
+
+
+def _sibling_verdicts(
+    network: Network, subnet: Subnet, vpc: Vpc, side: _Side
+) -> Iterator[_Verdict | None]:
+    """The other subnets of the VPC, one source per NACL they share (R-RT-4 local route)."""
+    groups: dict[tuple[str, ...], list[Subnet]] = {}
+    for address in sorted(network.subnets):
+        other = network.subnets[address]
+        if other.vpc == vpc.address and address != subnet.address:
+            groups.setdefault(other.nacls, []).append(other)
+    everyone = [m for members in groups.values() for m in members]
+    addresses = (
+        FlowSet.union_all(subnet_addresses(m) or vpc_addresses(vpc) for m in everyone)
+        - side.addresses
+    )
+    if everyone and addresses and not side.inbound & addresses:
+        # Nothing from any sibling gets in: one verdict for all of them.
+        names = _names([m.address for m in everyone])
+        blocked = f"NACL {', '.join(side.nacls)} admits nothing inbound from {_cidrs(addresses)}"
+        yield _Verdict(f"{names} (local route)", blocked, True)
+        return
+    for members in groups.values():
+        sides = [_side_of(network, m, vpc) for m in members]
+        known = [s for s in sides if s is not None]
+        if len(known) < len(sides):
+            yield None  # their NACLs are unknown: they may well connect
+            return
+        source = _merged(known)
+        clients = (source.addresses - side.addresses) & family_window(subnet)
+        if not clients:
+            continue  # no address of its family outside this subnet (an overlap, TFV204)
+        why = _connect(side, clients, source, side.addresses)
+        name = f"{_names([m.address for m in members])} (local route)"
+        yield None if why is None else _Verdict(name, why, True)
+
+
+def _via(tables: list[TableRouting], target: str) -> FlowSet:
+    """Return the destinations the tables route to `target`."""
+    return FlowSet.union_all(t.won_by(lambda r: r.target == target) for t in tables)
+
+
+def _internet_verdict(
+    network: Network, vpc: Vpc, side: _Side, tables: list[TableRouting]
+) -> _Verdict | None:
+    igws = attached_gateways(network, vpc.address, "igw")
+    if not igws:
+        return _Verdict("internet", f"{vpc.address} has no attached internet gateway", False)
+    names = {g.address for g in igws}
+    routed = FlowSet.union_all(t.won_by(lambda r: r.target in names) for t in tables)
+    clients = routed & FlowSet.union_all(internet_sources(vpc, f) for f in (4, 6))
+    if not clients:
+        where = ", ".join(t.table.address for t in tables) or "its route table"
+        gateways = _names(sorted(names))
+        return _Verdict("internet", f"{where} routes no internet address to {gateways}", False)
+    why = _connect(side, clients)
+    return None if why is None else _Verdict("internet", why, True)
+
+
+def _peering_verdicts(
+    network: Network,
+    routing: RoutingIndex,
+    subnet: Subnet,
+    vpc: Vpc,
+    side: _Side,
+    tables: list[TableRouting],
+) -> Iterator[_Verdict | None]:
+    """Subnets of peered VPCs, when both sides route through the peering (R-PEER-1)."""
+    for pcx in attached_gateways(network, vpc.address, "pcx"):
+        peers = [network.vpcs[v] for v in pcx.vpcs if v != vpc.address and v in network.vpcs]
+        if pcx.accepted is False or len(peers) != 1:
+            continue  # unaccepted: nothing passes (TFV203); a peer outside the model is an exit
+        out = _via(tables, pcx.address)
+        for other in sorted(network.subnets.values(), key=lambda s: s.address):
+            if other.vpc != peers[0].address:
+                continue
+            source = _side_of(network, other, peers[0])
+            if source is None:
+                yield None
+                return
+            back = _via(routing.of_subnet(other), pcx.address)
+            name = f"{other.address} via {pcx.address}"
+            if not out & source.addresses:
+                yield _Verdict(
+                    name, f"{subnet.address} has no route to it via {pcx.address}", False
+                )
+            elif not back & side.addresses:
+                yield _Verdict(name, f"it has no route back via {pcx.address}", False)
+            else:
+                why = _connect(side, out & source.addresses, source, back & side.addresses)
+                yield None if why is None else _Verdict(name, why, True)
+
+
+def _exit_verdicts(
+    network: Network, subnet: Subnet, vpc: Vpc, side: _Side, tables: list[TableRouting]
+) -> Iterator[_Verdict | None]:
+    """Every other way out of the table: whoever is behind it may connect from its routes."""
+    outside = family_window(subnet) - vpc_addresses(vpc)
+    if not tables:
+        yield _exit(side, "unknown route table", outside)
+        return
+    for table in tables:
+        for share in table.shares:
+            if _is_exit(network, vpc, share.route):
+                yield _exit(side, _exit_name(share.route), share.destinations)
+        for route in table.unresolved_exits:
+            if _is_exit(network, vpc, route):
+                yield _exit(side, _exit_name(route), outside)
+        for gateway in table.table.propagating_gateways:
+            yield _exit(side, f"routes propagated from {gateway}", outside)
+
+
+def _exit(side: _Side, name: str, clients: FlowSet) -> _Verdict | None:
+    why = _connect(side, clients, None)
+    return None if why is None else _Verdict(name, why, True)
+
+
+def _exit_name(route: Route) -> str:
+    target = route.target or route.target_ref or f"unknown {route.target_kind} target"
+    return f"{target} ({route.destination or route.prefix_list or 'unknown destination'})"
+
+
+def _is_exit(network: Network, vpc: Vpc, route: Route) -> bool:
+    """Return True for a route behind which unmodelled sources may sit."""
+    if route.target_kind in _NO_CONNECTION_TARGETS:
+        return False
+    gateway = gateway_of(route, network)
+    if gateway is None:
+        return (
+            route.target is None and route.target_ref is not None
+        ) or route.target_kind == "unknown"
+    if gateway.external_id is not None or gateway.unknowns:
+        return True
+    if gateway.kind == "igw":
+        return False  # handled as the internet source, or a blackhole (TFV203)
+    if gateway.kind == "pcx":
+        peers = [v for v in gateway.vpcs if v != vpc.address]
+        return gateway.accepted is not False and not all(v in network.vpcs for v in peers)
+    return vpc.address in gateway.vpcs or not gateway.vpcs or gateway.kind in ("eni", "instance")
+
+
+def _dead(network: Network, subnet: Subnet, side: _Side, *, egress: bool) -> Finding:
+    """U-2: the NACL allows nothing at all in one direction (beyond the subnet itself)."""
+    direction = "outbound" if egress else "inbound"
+    nacls = [network.nacls[n] for n in side.nacls]
+    deciding = [
+        describe_nacl_rule(rule)
+        for nacl in nacls
+        for rule, decided in nacl_decisions(nacl, egress, permissive=True)
+        if decided
+    ]
+    names = ", ".join(side.nacls)
+    effect = "no packet can enter" if not egress else "no reply can leave, so no connection opens"
+    return make_finding(
+        "TFV201",
+        resource=subnet.address,
+        message=(
+            f"{subnet.address} cannot be reached by any source: NACL {names} allows nothing"
+            f" {direction} from outside the subnet ({'; '.join(deciding)}), so {effect} (U-2);"
+            " only traffic inside the subnet flows, as its NACL does not filter it (R-NACL-12)"
+        ),
+        related=(*side.nacls, *subnet.route_tables),
+        path=(
+            Hop(hop=subnet.address, detail=f"NACL {names}"),
+            *(
+                Hop(hop=nacl.address, detail=f"{direction}: {'; '.join(deciding)}")
+                for nacl in nacls
+            ),
+        ),
+        location=network.locations.get(subnet.address) or subnet.location,
+        fingerprint_extra=direction,
+    )
+
+
+def _unreachable(
+    network: Network,
+    subnet: Subnet,
+    vpc: Vpc,
+    side: _Side,
+    tables: list[TableRouting],
+    verdicts: list[_Verdict],
+) -> Finding:
+    routed = any(v.routed for v in verdicts)
+    shown = "; ".join(f"{v.source}: {v.reason}" for v in verdicts[:3])
+    more = f"; and {len(verdicts) - 3} more sources (see path)" if len(verdicts) > 3 else ""
+    if routed:
+        summary = f"no source can open a connection into {subnet.address}"
+    else:
+        summary = f"{subnet.address} is isolated: nothing outside it has a route to it (U-1)"
+    return make_finding(
+        "TFV201",
+        resource=subnet.address,
+        severity=None if routed else Severity.INFO,
+        message=(
+            f"{summary}: {shown}{more}; traffic inside the subnet itself is not filtered by its"
+            " NACL (R-NACL-12)"
+        ),
+        related=tuple(
+            dict.fromkeys((*side.nacls, *(t.table.address for t in tables), vpc.address))
+        ),
+        path=(
+            Hop(hop=subnet.address, detail=f"NACL {', '.join(side.nacls)}"),
+            *(Hop(hop=v.source, detail=v.reason) for v in verdicts),
+        ),
+        location=network.locations.get(subnet.address) or subnet.location,
+        fingerprint_extra="sources",
+    )
