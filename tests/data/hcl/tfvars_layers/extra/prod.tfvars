@@ -1,0 +1,2 @@
+from_var_file = "prod.tfvars"
+from_cli      = "prod.tfvars"
