@@ -10,12 +10,11 @@ from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
     describe_names,
     describe_sg_rule,
-    describe_sources,
     describe_traffic,
     protocol_label,
 )
 from tfvpc.model import NaclRule
-from tfvpc.space import FlowSet, icmp_code_range
+from tfvpc.space import FlowSet, describe_cidrs, icmp_code_range
 
 
 def test_protocol_labels() -> None:
@@ -92,13 +91,13 @@ def test_describe_traffic(
 
 
 def test_describe_sources_and_names() -> None:
-    assert describe_sources(["1.0.0.0/8"]) == "1.0.0.0/8"
+    assert describe_cidrs(["1.0.0.0/8"]) == "1.0.0.0/8"
     five = ["1.0.0.0/8", "3.0.0.0/8", "5.0.0.0/8", "7.0.0.0/8", "9.0.0.0/8"]
-    assert describe_sources(five) == "1.0.0.0/8, 3.0.0.0/8, 5.0.0.0/8 and 2 more"
+    assert describe_cidrs(five) == "1.0.0.0/8, 3.0.0.0/8, 5.0.0.0/8 and 2 more"
     # The rest of the space is shorter to name than the 24 blocks left when one /24 is cut out.
     everything_but_one = (FlowSet.universe(4) - FlowSet.of(-1, "10.80.0.0/24")).cidrs(4)
-    assert describe_sources(everything_but_one) == "0.0.0.0/0 except 10.80.0.0/24"
-    assert describe_sources(["192.0.2.0/24", "::/0"]) == "192.0.2.0/24, ::/0"
+    assert describe_cidrs(everything_but_one) == "0.0.0.0/0 except 10.80.0.0/24"
+    assert describe_cidrs(["192.0.2.0/24", "::/0"]) == "192.0.2.0/24, ::/0"
     assert describe_names(["a"]) == "a"
     assert describe_names(["a", "b", "c"]) == "a, b and c"
 

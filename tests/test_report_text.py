@@ -20,7 +20,7 @@ infra/broken.tf  infra/broken.tf:3
       infra/broken.tf:3: unexpected token '}'
 
 aws_lb.front  infra/lb.tf
-  LOW       TFV101 internet-exposure: tcp 80, 443 from 1.0.0.0/8, 2.0.0.0/7, 4.0.0.0/6 (+2 more)  POSSIBLE
+  LOW       TFV101 internet-exposure: tcp 80, 443 from 1.0.0.0/8, 2.0.0.0/7, 4.0.0.0/6 and 2 more  POSSIBLE
       aws_lb.front may accept tcp 80, 443 from the internet (cidr of var.allowed is unknown)
 
 aws_network_acl.public

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from typing import Literal, NoReturn, TypeVar
@@ -583,3 +583,28 @@ _EMPTY = FlowSet()
 _UNIVERSE_V4 = FlowSet.box(4, (0, PROTO_MAX), (0, _ADDR_MAX[4]), (0, PORT_MAX))
 _UNIVERSE_V6 = FlowSet.box(6, (0, PROTO_MAX), (0, _ADDR_MAX[6]), (0, PORT_MAX))
 _UNIVERSE = _UNIVERSE_V4 | _UNIVERSE_V6
+
+
+def describe_cidrs(cidrs: Sequence[str], limit: int | None = 3) -> str:
+    """Return CIDRs as a reader takes them in, per family: ``10.0.0.0/8, 192.0.2.0/24``, or
+    ``0.0.0.0/0 except 10.80.0.0/24`` when naming what is left out is shorter; each list is cut
+    to its first `limit` entries with how many more there are (`limit` None shows all)."""
+    parts: list[str] = []
+    families: tuple[tuple[Family, str], ...] = ((4, "0.0.0.0/0"), (6, "::/0"))
+    for family, universe in families:
+        listed = [cidr for cidr in cidrs if (":" in cidr) == (family == 6)]
+        if not listed:
+            continue
+        covered = FlowSet.union_all(FlowSet.of(-1, cidr) for cidr in listed)
+        excluded = (FlowSet.universe(family) - covered).cidrs(family)
+        if excluded and len(excluded) < len(listed):
+            parts.append(f"{universe} except {_shortened(excluded, limit)}")
+        else:
+            parts.append(_shortened(listed, limit))
+    return ", ".join(parts)
+
+
+def _shortened(items: Sequence[str], limit: int | None) -> str:
+    if limit is None or len(items) <= limit:
+        return ", ".join(items)
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more"

@@ -25,11 +25,11 @@ from tfvpc.analyse.exposure_evidence import (
 )
 from tfvpc.analyse.exposure_groups import PortRanges, ProtocolGroup, protocol_groups
 from tfvpc.analyse.exposure_paths import Doubt, Entry, Walk, WalkContext, walk
-from tfvpc.analyse.exposure_text import describe_names, describe_sources, describe_traffic
+from tfvpc.analyse.exposure_text import describe_names, describe_traffic
 from tfvpc.analyse.internet import source_cidrs
 from tfvpc.findings import Certainty, Finding, Severity, make_finding
 from tfvpc.model import Network
-from tfvpc.space import PORT_MAX, FlowSet
+from tfvpc.space import PORT_MAX, FlowSet, describe_cidrs
 
 RULE_ID = "TFV101"
 
@@ -158,7 +158,7 @@ def _finding(
     verb = "accepts" if certainty == "definite" else "may accept"
     message = (
         f"{resource} {verb} {describe_traffic(group.label, ports, group.excluded)} from the "
-        f"internet ({describe_sources(sources)}) via {describe_names(gateways)}"
+        f"internet ({describe_cidrs(sources)}) via {describe_names(gateways)}"
         f"{reply_notes(uses)}"
     )
     if certainty == "possible":

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 from tfvpc.analyse.exposure_evidence import internet_of
 from tfvpc.analyse.exposure_paths import Detour
-from tfvpc.analyse.exposure_text import describe_names, describe_sources
+from tfvpc.analyse.exposure_text import describe_names
 from tfvpc.analyse.internet import source_cidrs
 from tfvpc.analyse.routing import describe_route
 from tfvpc.findings import Finding, Hop, Severity, make_finding
 from tfvpc.model import Network
-from tfvpc.space import FlowSet
+from tfvpc.space import FlowSet, describe_cidrs
 
 DETOUR_SEVERITY = Severity.MEDIUM
 """Traffic passes an inspection point tfvpc cannot evaluate: a review item, not an alarm."""
@@ -65,7 +65,7 @@ def _finding(
     names = [gateway, table, *targets, *(d.subnet for d in found)]
     names += [name for d in found for name in d.attachment.related]
     message = (
-        f"{resource} may receive internet traffic ({describe_sources(sources)}) via {gateway} "
+        f"{resource} may receive internet traffic ({describe_cidrs(sources)}) via {gateway} "
         f"only through {describe_names(targets)}, where {table} (edge-associated with "
         f"{gateway}) sends it; tfvpc does not evaluate past an appliance: check its policy "
         f"and the NACL and security groups of {resource}"

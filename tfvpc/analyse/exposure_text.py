@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from tfvpc.analyse.flows import ICMP, ICMPV6, TCP, UDP
 from tfvpc.model import PROTOCOL_ALL, NaclRule, SgRule
-from tfvpc.space import PORT_MAX, PROTO_MAX, FlowSet
+from tfvpc.space import PORT_MAX, PROTO_MAX
 
 PROTOCOL_LABELS: dict[int, str] = {ICMP: "icmp", TCP: "tcp", UDP: "udp", ICMPV6: "icmpv6"}
 """R-SG-7: the protocol numbers findings name; every other protocol is its number."""
@@ -99,26 +99,6 @@ def describe_traffic(
             f"{label} type{'s' if len(ranges) > 1 or '-' in ranges[0] else ''} {_list(ranges, 6)}"
         )
     return f"{label} {_list(ranges, 6)}"
-
-
-def describe_sources(cidrs: Sequence[str]) -> str:
-    """Return the source CIDRs as a reader takes them in: ``10.0.0.0/8, 192.0.2.0/24``, or
-    ``0.0.0.0/0 except 10.80.0.0/24`` when naming what is left out is shorter, cut to the first
-    few with how many more there are."""
-    parts: list[str] = []
-    for family, universe in ((4, "0.0.0.0/0"), (6, "::/0")):
-        listed = [cidr for cidr in cidrs if (":" in cidr) == (family == 6)]
-        if not listed:
-            continue
-        left_out = FlowSet.universe(family) - FlowSet.union_all(
-            FlowSet.of(PROTOCOL_ALL, cidr) for cidr in listed
-        )
-        excluded = left_out.cidrs(family)
-        if excluded and len(excluded) < len(listed):
-            parts.append(f"{universe} except {_list(excluded, 3)}")
-        else:
-            parts.append(_list(listed, 3))
-    return ", ".join(parts)
 
 
 def describe_names(names: Sequence[str]) -> str:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from tfvpc.analyse.exposure_groups import protocol_groups
 from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
-    describe_sources,
     describe_traffic,
 )
 from tfvpc.analyse.flows import (
@@ -55,7 +54,7 @@ from tfvpc.analyse.routing import (
 from tfvpc.analyse.usage import Usage
 from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
 from tfvpc.model import Attachment, Nacl, Network, Route, Subnet
-from tfvpc.space import FlowSet
+from tfvpc.space import FlowSet, describe_cidrs
 
 _SERVER, _CLIENT = "server", "client"
 
@@ -246,7 +245,7 @@ def _findings(network: Network, blocked: _Blocked) -> Iterator[Finding]:
     for group in protocol_groups(blocked.flows):
         sources = group.flows.cidrs()
         traffic = describe_traffic(group.label, group.ports(), group.excluded)
-        peers = describe_sources(sources)
+        peers = describe_cidrs(sources)
         if server:
             opening = f"{nacl.address} admits {traffic} from {peers} into {subnets} ({users})"
         else:

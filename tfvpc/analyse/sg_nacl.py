@@ -28,7 +28,6 @@ from tfvpc.analyse.exposure_groups import protocol_groups
 from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
     describe_sg_rule,
-    describe_sources,
     describe_traffic,
     protocol_label,
 )
@@ -45,7 +44,7 @@ from tfvpc.analyse.sg_redundancy import signature
 from tfvpc.analyse.usage import Usage
 from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, Network, SecurityGroup, SgRule, Subnet
-from tfvpc.space import FlowSet
+from tfvpc.space import FlowSet, describe_cidrs
 
 _SHOWN = 3
 
@@ -219,7 +218,7 @@ def _finding(
         certainty=certainty,
         message=(
             f"{described} of {group.address} is {'dead' if wholly else 'partly dead'}: {traffic}"
-            f" {side} {describe_sources(sources)} is dropped by {'; '.join(clauses[:_SHOWN])}"
+            f" {side} {describe_cidrs(sources)} is dropped by {'; '.join(clauses[:_SHOWN])}"
             f"{more}; allow it in the NACL or narrow the rule ({'C-1' if wholly else 'C-2'})"
         ),
         related=tuple(dict.fromkeys(a for a in related if a != rule.origin)),

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from tfvpc.findings import Finding, Hop, PortRange, Report, Severity
 from tfvpc.model import Location
+from tfvpc.space import describe_cidrs
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -21,14 +22,7 @@ def ports_text(ports: Sequence[PortRange]) -> str:
     return ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in ports)
 
 
-def sources_text(sources: Sequence[str], limit: int = 3) -> str:
-    """Return the first `limit` sources and how many more there are."""
-    shown = ", ".join(sources[:limit])
-    more = len(sources) - limit
-    return f"{shown} (+{more} more)" if more > 0 else shown
-
-
-def traffic_text(finding: Finding, source_limit: int = 3) -> str:
+def traffic_text(finding: Finding, source_limit: int | None = 3) -> str:
     """Return ``tcp 22 from 0.0.0.0/0`` (or ``""`` for a finding not about traffic)."""
     if finding.protocol is None:
         return ""
@@ -38,7 +32,7 @@ def traffic_text(finding: Finding, source_limit: int = 3) -> str:
         prefix = "type " if finding.protocol in ("icmp", "icmpv6") else ""
         words.append(prefix + ports_text(finding.ports))
     if finding.sources:
-        words.append(f"from {sources_text(finding.sources, source_limit)}")
+        words.append(f"from {describe_cidrs(finding.sources, source_limit)}")
     return " ".join(words)
 
 

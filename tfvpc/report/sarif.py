@@ -103,7 +103,7 @@ def _result(
         "certainty": finding.certainty,
         "resource": finding.resource,
     }
-    traffic = traffic_text(finding, source_limit=len(finding.sources or ()))
+    traffic = traffic_text(finding, source_limit=None)
     if traffic:
         properties["traffic"] = traffic
     if finding.path:
