@@ -298,12 +298,11 @@ def test_instance_on_an_external_eni_is_unknown() -> None:
 def test_instance_without_subnet_is_in_the_default_vpc() -> None:
     network = build(res("aws_default_vpc.d", {}), instance(security_groups=["default"]))
     found = attachment(network)
-    assert found.subnets == ()
+    # The stand-in for the undeclared default subnets carries the assumption, not the instance.
+    assert found.subnets == ("aws_default_vpc.d:default_subnet",)
     assert found.security_groups == ("aws_default_vpc.d:default_security_group",)
-    assert found.public_ipv4 is None
-    assert found.unknowns[0] == (
-        "aws_instance.web has no subnet_id: it is launched in a default subnet of the default VPC"
-    )
+    assert (found.public_ipv4, found.public_ipv4_via) == (True, "auto-assign")
+    assert found.unknowns == ()
 
 
 def test_group_names_link_to_groups_of_that_name() -> None:

@@ -361,10 +361,9 @@ def test_group_without_vpc_id_is_in_the_default_vpc_or_unknown() -> None:
     with_default = build(res("aws_default_vpc.d", {}), res("aws_security_group.g", {}))
     assert with_default.security_groups["aws_security_group.g"].vpc == "aws_default_vpc.d"
     alone = build(res("aws_security_group.g", {}))
-    assert alone.security_groups["aws_security_group.g"].vpc is None
-    assert alone.security_groups["aws_security_group.g"].unknowns == (
-        "aws_security_group.g uses the region's default VPC, which is not in the input",
-    )
+    # Without aws_default_vpc the group lands in the implicit stand-in for the default VPC.
+    assert alone.security_groups["aws_security_group.g"].vpc == "default_vpc"
+    assert alone.vpcs["default_vpc"].implicit
 
 
 def test_rule_resource_extends_the_implicit_default_group() -> None:

@@ -18,9 +18,10 @@ from tfvpc.aws.addressing import (
     with_eips,
 )
 from tfvpc.aws.context import Context, Fields, Resolved, location_of
-from tfvpc.aws.defaults import default_vpc_link
+from tfvpc.aws.defaults import default_vpc_link, default_vpcs, in_default_vpc
 from tfvpc.aws.sg import group_names
 from tfvpc.aws.values import as_int
+from tfvpc.aws.vpc import standin_subnet_address
 from tfvpc.load.resources import ResourceInstance
 from tfvpc.model import Attachment, SecurityGroup, Subnet, Vpc
 
@@ -136,12 +137,46 @@ def _placement(env: _Env, fields: Fields, notes: list[str]) -> _Placement:
     return _Placement(found.addresses, known)
 
 
+def _default_placement(env: _Env, fields: Fields, notes: list[str]) -> _Placement:
+    """Return the default subnets an instance that names no subnet may be launched in.
+
+    In each default VPC: the declared default subnet of the instance's availability zone if
+    there is one, else the declared ones whose zone may match plus the stand-in for those
+    the input does not declare.
+    """
+    zone = fields.text("availability_zone")
+    known: list[Subnet] = []
+    for vpc in default_vpcs(env.ctx.resolver):
+        declared = [
+            env.subnets[resource.address]
+            for resource in env.ctx.resolver.of_type("aws_default_subnet")
+            if resource.address in env.subnets and env.subnets[resource.address].vpc == vpc
+        ]
+        # AWS keeps one default subnet per availability zone.
+        same_zone = [s for s in declared if zone is not None and s.availability_zone == zone]
+        if same_zone:
+            known += same_zone
+            continue
+        known += [s for s in declared if zone is None or s.availability_zone is None]
+        standin = env.subnets.get(standin_subnet_address(vpc))
+        if standin is not None:
+            known.append(standin)
+    if not known:
+        notes.append(_no_subnet(fields.owner))
+    return _Placement(tuple(subnet.address for subnet in known), known)
+
+
+def _no_subnet(owner: str) -> str:
+    return f"{owner} has no subnet_id: it is launched in a default subnet of the default VPC"
+
+
 def _default_groups(env: _Env, placement: _Placement, owner: str, notes: list[str]) -> list[str]:
     # R-SG-11: an interface created without security groups gets its VPC's default group.
     vpcs = [s.vpc for s in placement.known if s.vpc is not None and s.vpc in env.vpcs]
     if not placement.addresses:
         # No subnet at all: the interface is in the region's default VPC.
-        vpcs = [t.address for t in default_vpc_link(env.ctx.resolver, owner).targets]
+        link = default_vpc_link(env.ctx.resolver, owner)
+        vpcs = [t.address for t in link.targets if t.address in env.vpcs]
     if not vpcs:
         notes.append(f"{owner} uses the default security group of a VPC that is not in the input")
     return list(dict.fromkeys(env.vpcs[v].default_security_group for v in vpcs))
@@ -219,12 +254,12 @@ def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
         # R-IP-1: no automatic public address on a pre-existing ENI attached at launch.
         facts.notes += fields.unknowns
         return facts
-    if not fields.has("subnet_id"):
-        notes.append(
-            f"{instance.address} has no subnet_id: it is launched in a default subnet "
-            "of the default VPC"
-        )
-    placement = _placement(env, fields, notes)
+    if in_default_vpc(instance):
+        placement = _default_placement(env, fields, notes)
+    else:
+        if not fields.has("subnet_id"):
+            notes.append(_no_subnet(instance.address))
+        placement = _placement(env, fields, notes)
     groups = list(fields.many("vpc_security_group_ids").addresses)
     if not groups:
         # Group names are for the default VPC; state also lists the names of the groups

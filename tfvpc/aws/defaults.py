@@ -3,15 +3,49 @@
 AWS creates a main route table, a default NACL and a default security group with every VPC.
 `aws_default_route_table`, `aws_default_network_acl` and `aws_default_security_group`
 *adopt* them; otherwise the model holds an implicit object at `implicit_address`.
+
+Resources that name no VPC live in the region's default VPC. When the input has no
+`aws_default_vpc` but such a resource exists, the build adds an implicit stand-in for it at
+`STANDIN_VPC`, assumed exactly as AWS creates it (semantics §5 trap 3).
 """
 
 from __future__ import annotations
+
+from weakref import WeakKeyDictionary
 
 from tfvpc.aws.context import VPC_TYPES, VpcDefaults
 from tfvpc.aws.links import Link, Resolver, Target
 from tfvpc.aws.values import is_unset
 from tfvpc.load.resources import ResourceInstance
 from tfvpc.model import implicit_address
+
+STANDIN_VPC = "default_vpc"
+"""Model address of the implicit stand-in for the region's default VPC."""
+
+STANDIN_ASSUMPTION = (
+    "the account's default VPC is not in the input; assumed as AWS creates it (172.31.0.0/16, "
+    "internet gateway, public default subnets, default NACL and security group unchanged)"
+)
+
+PLACEMENT_ATTRS: dict[str, tuple[str, ...]] = {
+    "aws_security_group": ("vpc_id",),
+    "aws_default_security_group": ("vpc_id",),
+    "aws_default_subnet": ("vpc_id",),
+    # A launch template may choose the subnet: such instances keep their unknown placement.
+    "aws_instance": (
+        "subnet_id",
+        "network_interface",
+        "primary_network_interface",
+        "launch_template",
+    ),
+}
+"""Per type, the attributes that place a resource; with none of them set, AWS puts it in the
+region's default VPC (`in_default_vpc`)."""
+
+SUBNET_USERS = frozenset({"aws_instance"})
+"""Types that `in_default_vpc` places in a default subnet, not only in the default VPC."""
+
+_standin_needed: WeakKeyDictionary[Resolver, bool] = WeakKeyDictionary()
 
 # The attribute through which each adopting resource names what it adopts.
 ADOPTERS: dict[str, str] = {
@@ -47,11 +81,81 @@ def adopted_vpc(resolver: Resolver, resource: ResourceInstance) -> Link:
 
 
 def default_vpc_link(resolver: Resolver, address: str) -> Link:
-    """Return a link to the region's default VPC, for resources that name no VPC."""
-    defaults = resolver.of_type("aws_default_vpc")
-    if len(defaults) == 1:
-        return Link(targets=(Target(defaults[0].address),))
+    """Return a link to the region's default VPC, for resources that name no VPC.
+
+    The link targets the `aws_default_vpc` of the input or the stand-in (`default_vpcs`);
+    several distinct default VPCs (several regions) make it ambiguous.
+    """
+    vpcs = default_vpcs(resolver)
+    if len(vpcs) == 1:
+        return Link(targets=(Target(vpcs[0]),))
+    if vpcs:
+        names = ", ".join(vpcs)
+        return Link(
+            targets=tuple(Target(vpc) for vpc in vpcs),
+            unknown=f"{address} uses the region's default VPC, which may be any of: {names}",
+        )
     return Link(unknown=f"{address} uses the region's default VPC, which is not in the input")
+
+
+def default_vpcs(resolver: Resolver) -> tuple[str, ...]:
+    """Return the model addresses of the region's default VPC.
+
+    These are the `aws_default_vpc`s of the input (those declaring one literal id count
+    once), else `STANDIN_VPC` when `needs_standin`, else nothing.
+    """
+    declared = resolver.of_type("aws_default_vpc")
+    if not declared:
+        return (STANDIN_VPC,) if needs_standin(resolver) else ()
+    found: list[str] = []
+    for vpc in declared:
+        literal = vpc.values.get("id")
+        canonical = resolver.lookup_id(literal) if isinstance(literal, str) else None
+        owner = resolver.resource(canonical.address) if canonical is not None else None
+        address = owner.address if owner is not None and owner.type == vpc.type else vpc.address
+        if address not in found:
+            found.append(address)
+    return tuple(found)
+
+
+def is_default_vpc(resolver: Resolver, address: str) -> bool:
+    """Return True when the VPC at `address` is a default VPC (declared or the stand-in)."""
+    if address == STANDIN_VPC:
+        return True
+    resource = resolver.resource(address)
+    return resource is not None and resource.type == "aws_default_vpc"
+
+
+def needs_standin(resolver: Resolver) -> bool:
+    """Return True when the build adds the default-VPC stand-in at `STANDIN_VPC`.
+
+    That is when the input has no `aws_default_vpc` and some resource is `in_default_vpc`.
+    The answer is computed once per resolver.
+    """
+    cached = _standin_needed.get(resolver)
+    if cached is None:
+        cached = not resolver.of_type("aws_default_vpc") and any(
+            in_default_vpc(resource) for resource in resolver.of_type(*PLACEMENT_ATTRS)
+        )
+        _standin_needed[resolver] = cached
+    return cached
+
+
+def needs_default_subnet(resolver: Resolver) -> bool:
+    """Return True when some resource of the input goes into a default subnet (a stand-in
+    subnet per default VPC then stands for the default subnets the input does not declare)."""
+    return any(in_default_vpc(resource) for resource in resolver.of_type(*SUBNET_USERS))
+
+
+def in_default_vpc(resource: ResourceInstance) -> bool:
+    """Return True when `resource` sets none of its `PLACEMENT_ATTRS`: AWS then puts it in
+    the region's default VPC (the types of `SUBNET_USERS` in a default subnet of it)."""
+    attrs = PLACEMENT_ATTRS.get(resource.type)
+    return attrs is not None and all(_empty(resource.values.get(attr)) for attr in attrs)
+
+
+def _empty(value: object) -> bool:
+    return is_unset(value) or value == [] or value == {}
 
 
 def _vpc_targets(resolver: Resolver, link: Link) -> tuple[Target, ...]:
@@ -83,8 +187,10 @@ def find_defaults(resolver: Resolver) -> tuple[dict[str, VpcDefaults], dict[str,
                 continue
             adopted[key] = resource.address
     defaults: dict[str, VpcDefaults] = {}
-    for vpc in resolver.of_type(*VPC_TYPES):
-        address = vpc.address
+    addresses = [vpc.address for vpc in resolver.of_type(*VPC_TYPES)]
+    if needs_standin(resolver):
+        addresses.append(STANDIN_VPC)
+    for address in addresses:
         defaults[address] = VpcDefaults(
             route_table=adopted.get(
                 (address, "aws_default_route_table"),

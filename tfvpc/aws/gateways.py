@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tfvpc.aws.context import Context, Resolved, location_of
+from tfvpc.aws.defaults import STANDIN_ASSUMPTION, STANDIN_VPC, is_default_vpc
 from tfvpc.aws.vpc import SubnetInfo, VpcInfo
 from tfvpc.load.resources import ResourceInstance
 from tfvpc.model import Gateway, GatewayKind, Location, implicit_address
@@ -223,14 +224,16 @@ def _endpoints(ctx: Context, gateways: Gateways) -> None:
 
 def _default_vpc_gateways(ctx: Context, gateways: Gateways, vpcs: dict[str, VpcInfo]) -> None:
     # Semantics §2: a default VPC comes with an internet gateway attached.
-    for resource in ctx.resolver.of_type("aws_default_vpc"):
-        if resource.address not in vpcs or gateways.internet_gateway_of(resource.address):
+    for vpc, info in vpcs.items():
+        if not is_default_vpc(ctx.resolver, vpc) or gateways.internet_gateway_of(vpc):
             continue
-        address = implicit_address(resource.address, "internet_gateway")
+        address = implicit_address(vpc, "internet_gateway")
         draft = gateways.named(address, "igw", external=False)
         draft.implicit = True
-        draft.location = location_of(resource)
-        draft.vpcs.append(resource.address)
+        draft.location = info.vpc.location
+        draft.vpcs.append(vpc)
+        if vpc == STANDIN_VPC:
+            draft.note([STANDIN_ASSUMPTION])
 
 
 def build_gateways(

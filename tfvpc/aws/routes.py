@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tfvpc.aws.context import Context, Fields, Resolved, location_of
-from tfvpc.aws.defaults import adopted_vpc
+from tfvpc.aws.defaults import adopted_vpc, is_default_vpc
 from tfvpc.aws.gateways import Gateways
 from tfvpc.aws.route_targets import route_target
 from tfvpc.aws.vpc import SubnetInfo, VpcInfo
@@ -146,9 +146,8 @@ def _default_vpc_route(env: _Env, table: TableDraft) -> None:
     # Semantics §2: the default VPC's main table routes 0.0.0.0/0 to its internet gateway.
     if table.vpc is None or table.vpc not in env.vpcs:
         return
-    vpc = env.ctx.resolver.resource(table.vpc)
     igw = env.gateways.internet_gateway_of(table.vpc)
-    if vpc is None or vpc.type != "aws_default_vpc" or igw is None:
+    if not is_default_vpc(env.ctx.resolver, table.vpc) or igw is None:
         return
     table.add(
         Route(destination="0.0.0.0/0", target_kind="igw", target=igw, origin=table.address),

@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tfvpc.aws.context import VPC_TYPES, Context, Fields, Resolved, location_of
-from tfvpc.aws.defaults import default_vpc_link
+from tfvpc.aws.defaults import (
+    STANDIN_ASSUMPTION,
+    STANDIN_VPC,
+    default_vpc_link,
+    default_vpcs,
+    needs_default_subnet,
+)
 from tfvpc.load.resources import ResourceInstance
-from tfvpc.model import Subnet, Vpc
+from tfvpc.model import Subnet, Vpc, implicit_address
 
 # Every default VPC has this IPv4 CIDR (AWS: "Default VPC and default subnets").
 DEFAULT_VPC_CIDR = "172.31.0.0/16"
@@ -186,7 +192,24 @@ def build_vpcs(ctx: Context, adopt_notes: dict[str, list[str]]) -> dict[str, Vpc
         )
         has_ipv6 = _has_ipv6(cidrs, extra)
         built[resource.address] = VpcInfo(vpc, has_ipv6, tuple(dict.fromkeys(cidrs.gaps)))
+    if STANDIN_VPC in ctx.defaults:
+        built[STANDIN_VPC] = _standin_vpc(ctx, adopt_notes.get(STANDIN_VPC, []))
     return built
+
+
+def _standin_vpc(ctx: Context, notes: list[str]) -> VpcInfo:
+    """Return the implicit default VPC, as AWS creates it: no IPv6 block (R-SG-9, R-NACL-8)."""
+    defaults = ctx.defaults[STANDIN_VPC]
+    vpc = Vpc(
+        address=STANDIN_VPC,
+        implicit=True,
+        unknowns=tuple(dict.fromkeys([STANDIN_ASSUMPTION, *notes])),
+        ipv4_cidrs=(DEFAULT_VPC_CIDR,),
+        main_route_table=defaults.route_table,
+        default_nacl=defaults.nacl,
+        default_security_group=defaults.security_group,
+    )
+    return VpcInfo(vpc, has_ipv6=False)
 
 
 def _has_ipv6(own: _Cidrs, extra: _Cidrs) -> bool | None:
@@ -202,7 +225,51 @@ def build_subnets(ctx: Context, vpcs: dict[str, VpcInfo]) -> dict[str, SubnetInf
     built: dict[str, SubnetInfo] = {}
     for resource in ctx.resolver.of_type("aws_subnet", "aws_default_subnet"):
         built[resource.address] = _subnet(ctx, resource, vpcs)
+    if needs_default_subnet(ctx.resolver):
+        for vpc in default_vpcs(ctx.resolver):
+            if vpc in vpcs:
+                standin = _standin_subnet(ctx, vpcs[vpc], built)
+                built[standin.subnet.address] = standin
     return built
+
+
+def standin_subnet_address(vpc: str) -> str:
+    """Return the address of the implicit subnet that stands for the default subnets of the
+    default VPC `vpc` which the input does not declare."""
+    return implicit_address(vpc, "default_subnet")
+
+
+def _standin_subnet(ctx: Context, info: VpcInfo, built: dict[str, SubnetInfo]) -> SubnetInfo:
+    """Return the stand-in for the undeclared default subnets (one per AZ) of a default VPC.
+
+    Default subnets map public IPv4 addresses on launch and use the main route table and the
+    default NACL. It spans the VPC's CIDR; when declared default subnets take part of that
+    CIDR, which part is left is unknown.
+    """
+    vpc = info.vpc.address
+    declared = [
+        resource.address
+        for resource in ctx.resolver.of_type("aws_default_subnet")
+        if built[resource.address].subnet.vpc == vpc
+    ]
+    reason = STANDIN_ASSUMPTION
+    if vpc != STANDIN_VPC:
+        others = f" other than {', '.join(declared)}" if declared else ""
+        reason = (
+            f"the default subnets of {vpc}{others} are not in the input; assumed as AWS "
+            "creates them (public IPv4 addresses on launch, main route table, default NACL)"
+        )
+    subnet = Subnet(
+        address=standin_subnet_address(vpc),
+        location=info.vpc.location,
+        unknowns=(reason,),
+        implicit=True,
+        vpc=vpc,
+        ipv4_cidr=info.vpc.ipv4_cidrs[0] if info.vpc.ipv4_cidrs and not declared else None,
+        map_public_ip_on_launch=True,
+        assign_ipv6_address_on_creation=False,
+    )
+    return SubnetInfo(subnet, (vpc,))
 
 
 def _subnet(ctx: Context, resource: ResourceInstance, vpcs: dict[str, VpcInfo]) -> SubnetInfo:
