@@ -58,13 +58,15 @@ class Resolution:
     `candidates`: instances the value may come from; `opaque`: references that cannot be
     followed in a plan; `known`: references to values known at plan time (root variables,
     constants), which cannot make a value unknown but may still contribute to a collection;
-    `literals`: known string values of referenced attributes (ids of existing objects).
+    `literals`: known string values of referenced attributes (ids of existing objects);
+    `unfit`: instances referenced that the value's attribute cannot hold (set by the caller).
     """
 
     candidates: list[Candidate] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)
     known: list[str] = field(default_factory=list)
     literals: list[str] = field(default_factory=list)
+    unfit: list[Candidate] = field(default_factory=list)
 
     def add(self, other: Resolution, attr: str | None = None) -> None:
         """Merge `other` into this one, giving whole-object candidates attribute `attr`."""
@@ -240,6 +242,9 @@ class Resolver:
         indexed, attr = _split_rest(steps[2:])
         if indexed:
             outer = outer.without_key()
+        element = self._element(refs, steps[2:], outer)
+        if element is not None:
+            return self.resolve((element,), outer, same_shape=same_shape, depth=depth + 1)
         found = Resolution()
         found.add(self.resolve(refs, outer, same_shape=same_shape, depth=depth + 1), attr)
         return found
@@ -281,5 +286,46 @@ class Resolver:
         found = Resolution()
         for key in keys:
             scope = replace(inner, module=(*referrer.module, (name, key)))
-            found.add(self.resolve(refs, scope, same_shape=same_shape, depth=depth + 1), attr)
+            element = self._element(refs, rest[1:], scope)
+            if element is not None:
+                found.add(self.resolve((element,), scope, same_shape=same_shape, depth=depth + 1))
+            else:
+                found.add(self.resolve(refs, scope, same_shape=same_shape, depth=depth + 1), attr)
         return found
+
+    def _element(self, refs: tuple[str, ...], rest: list[Step], scope: Referrer) -> str | None:
+        """Return the one reference naming element ``rest[0]`` of expression `refs`, or None.
+
+        ``module.vpc.public_subnet_ids[0]`` reads element 0 of an output (or a module variable)
+        whose configuration records only ``aws_subnet.public`` for ``aws_subnet.public[*].id``:
+        its element k is the resource's instance k (count), its key "k" instance "k" (for_each,
+        a map of the instances). The static index is then kept as ``aws_subnet.public[0]`` plus
+        what follows it. An expression with several references, a reference that already picks
+        one instance or an attribute, or a key the resource lacks give None: every instance
+        stays a candidate. The plan records references, not functions, so a ``reverse()`` or
+        ``sort()`` around the splat cannot be told apart from the plain splat.
+        """
+        if not rest or not isinstance(rest[0], tuple):
+            return None
+        only = significant(refs)
+        steps = parse_traversal(only[0]) if len(only) == 1 else None
+        if steps is None or not self._holds_elements(steps, rest[0][0], scope):
+            return None
+        return format_steps([*steps, *rest])
+
+    def _holds_elements(self, steps: list[Step], key: Key, scope: Referrer) -> bool:
+        """Return True if `steps` names a whole collection whose element `key` can be followed.
+
+        ``var.X`` and ``module.M.O`` are followed further with the index (this same rule applies
+        there); a whole repeated resource must have an instance with that key in `scope`.
+        """
+        if steps[0] == "var":
+            return len(steps) == 2
+        if steps[0] == "module":
+            return len(steps) == 3 or (len(steps) == 4 and isinstance(steps[2], tuple))
+        if steps[0] in _KNOWN_ROOTS or steps[0] in ("each", "local", "ephemeral"):
+            return False
+        mode, names = ("data", steps[1:]) if steps[0] == "data" else ("managed", steps)
+        if len(names) != 2 or not isinstance(names[0], str) or not isinstance(names[1], str):
+            return False
+        return key in self._index.instances((scope.module, mode, names[0], names[1]))

@@ -1,9 +1,10 @@
 """Turn a change's ``after`` + ``after_unknown`` into attribute values (R-PLAN-2, R-TF-3, R-LINK-1).
 
 Known parts stay literal (known ids too: the builder links them by its id index). An unknown part
-becomes a `Ref` when the configuration pins it to one instance, an `Unknown` with candidates when
-it narrows it down to several, a plain `Unknown` otherwise, and is dropped when the configuration
-does not set it at all (the builder then applies the AWS/provider default).
+becomes a `Ref` when the configuration pins it to one instance (of a type its attribute can hold,
+`plan_kinds`), an `Unknown` with candidates when it narrows it down to several, a plain `Unknown`
+otherwise, and is dropped when the configuration does not set it at all (the builder then applies
+the AWS/provider default).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import cast
 from tfvpc.load.plan_address import Step, format_steps
 from tfvpc.load.plan_config import all_references
 from tfvpc.load.plan_index import InstanceIndex
+from tfvpc.load.plan_kinds import can_hold
 from tfvpc.load.plan_nodes import (
     MAX_DEPTH,
     SHARED,
@@ -115,15 +117,27 @@ class ValueBuilder:
         built = walk.value(after, marker, node, [], 0)
         return built if isinstance(built, dict) else {}
 
-    def resolve(self, refs: tuple[str, ...], referrer: Referrer, *, same_shape: bool) -> Resolution:
-        """Return what `refs` resolve to, candidates already known counted as known inputs.
+    def resolve(
+        self,
+        refs: tuple[str, ...],
+        referrer: Referrer,
+        *,
+        same_shape: bool,
+        attribute: str | None = None,
+    ) -> Resolution:
+        """Return what `refs` resolve to as the value of `attribute`, known candidates apart.
 
-        A candidate whose value is known cannot be what makes a value unknown; a known string
-        (the id of an existing object) is kept as a literal for collections.
+        Candidates whose type `attribute` cannot hold are moved to `unfit` (a folded ``route``
+        expression lists every block's references; a gateway_id is no prefix list). A candidate
+        whose value is known cannot be what makes a value unknown; a known string (the id of an
+        existing object) is kept as a literal for collections.
         """
         found = self._resolver.resolve(refs, referrer, same_shape=same_shape)
         unknown = []
         for candidate in found.candidates:
+            if not can_hold(attribute, candidate):
+                found.unfit.append(candidate)
+                continue
             known, value = self._index.known_value(candidate.address, candidate.attr or "id")
             if not known:
                 unknown.append(candidate)
@@ -216,7 +230,7 @@ class _Walk:
         refs = self._refs(node)
         if path and isinstance(path[-1], str) and _is_collection_name(path[-1]):
             return self._collection(node, refs, path)
-        found = self._builder.resolve(refs, self._referrer, same_shape=True)
+        found = self._builder.resolve(refs, self._referrer, same_shape=True, attribute=_name(path))
         linkable = self._linkable(path, found.candidates)
         if linkable and not found.opaque and len(found.candidates) == 1:
             return self._ref(found.candidates[0], path)
@@ -231,13 +245,13 @@ class _Walk:
         form of ``vpc_security_group_ids = [aws_security_group.web.id]`` in a plan. Known
         inputs (variables, constants) may add members the plan does not show: then Unknown.
         """
-        found = self._builder.resolve(refs, self._referrer, same_shape=True)
+        found = self._builder.resolve(refs, self._referrer, same_shape=True, attribute=_name(path))
         linkable = self._linkable(path, found.candidates)
         pinned = len(found.candidates) == 1 or _holes(node) == 1
         if linkable and found.candidates and pinned and not found.opaque and not found.known:
             members: list[Value] = [self._ref(candidate, path) for candidate in found.candidates]
             return members + list(dict.fromkeys(found.literals))
-        every = self._builder.resolve(refs, self._referrer, same_shape=False)
+        every = self._builder.resolve(refs, self._referrer, same_shape=False, attribute=_name(path))
         return self._uncertain(path, refs, every, self._linkable(path, every.candidates))
 
     def _uncertain(
@@ -246,6 +260,9 @@ class _Walk:
         """Return the Unknown for `path`, with candidates when they are all it can be."""
         candidates = found.candidates if linkable and not found.opaque else []
         reason = self._reason(path, refs, candidates, found.opaque)
+        if found.unfit and not found.candidates and not found.opaque:
+            names = ", ".join(dict.fromkeys(c.address for c in found.unfit))
+            reason += f"; {_name(path)} cannot hold {names}"
         return Unknown(reason, tuple(self._ref(c, path) for c in candidates))
 
     def _elements(self, node: Node, path: list[Step], count: int) -> list[Value]:
@@ -259,8 +276,8 @@ class _Walk:
         if isinstance(node, (Absent, Unconfigured)):
             return [Unknown(self._reason(path, unconfigured=True)) for _ in range(count)]
         refs = self._refs(node)
-        shaped = self._builder.resolve(refs, self._referrer, same_shape=True)
-        every = self._builder.resolve(refs, self._referrer, same_shape=False)
+        shaped = self._builder.resolve(refs, self._referrer, same_shape=True, attribute=_name(path))
+        every = self._builder.resolve(refs, self._referrer, same_shape=False, attribute=_name(path))
         linkable = self._linkable(path, every.candidates)
         if linkable and not every.opaque and (len(every.candidates) == 1 or _holes(node) == count):
             for members in (shaped.candidates, every.candidates):
@@ -270,8 +287,8 @@ class _Walk:
 
     def _ref(self, candidate: Candidate, path: list[Step]) -> Ref:
         """Return the Ref for `candidate` at `path`; a whole object is its arn for *_arn(s)."""
-        names = [step for step in path if isinstance(step, str)]
-        arn = bool(names) and names[-1].endswith(("_arn", "_arns"))
+        name = _name(path)
+        arn = name is not None and name.endswith(("_arn", "_arns"))
         return _ref(candidate, "arn" if arn else "id")
 
     @staticmethod
@@ -284,8 +301,7 @@ class _Walk:
     @staticmethod
     def _linkable(path: list[Step], candidates: list[Candidate]) -> bool:
         """Return True if the value at `path` names objects and the candidates are such names."""
-        names = [step for step in path if isinstance(step, str)]
-        return _is_link_name(names[-1] if names else None) and all(
+        return _is_link_name(_name(path)) and all(
             c.attr is None or _is_link_name(c.attr.split(".")[-1].split("[")[0]) for c in candidates
         )
 
@@ -324,6 +340,12 @@ class _Walk:
 def _ref(candidate: Candidate, whole: str) -> Ref:
     """Return the Ref for a candidate; a whole-object reference means attribute `whole`."""
     return Ref(candidate.address, candidate.attr or whole)
+
+
+def _name(path: list[Step]) -> str | None:
+    """Return the name of the attribute at `path` (its last name step), None at the top."""
+    names = [step for step in path if isinstance(step, str)]
+    return names[-1] if names else None
 
 
 def _holes(node: Blocks | Expression) -> int:
