@@ -32,7 +32,9 @@ def stand_in(monkeypatch: pytest.MonkeyPatch, *analysers: Analyser) -> Inputs:
             raise outcome
         return outcome
 
-    def build_network(resources: list[ResourceInstance]) -> Network:
+    def build_network(
+        resources: list[ResourceInstance], aws_provider_version: str | None = None
+    ) -> Network:
         skipped = sum(1 for resource in resources if resource.type == "aws_s3_bucket")
         return Network(
             skipped_types={"aws_s3_bucket": skipped} if skipped else {},

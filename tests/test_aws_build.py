@@ -65,10 +65,10 @@ def test_unmodelled_managed_types_are_counted_and_data_sources_are_not() -> None
         vpc(),
         res("aws_s3_bucket.a", {}),
         res("aws_s3_bucket.b", {}),
-        res("aws_lambda_function.f", {}),
+        res("aws_sqs_queue.q", {}),
         res("data.aws_ami.ubuntu", {}),
     )
-    assert network.skipped_types == {"aws_lambda_function": 1, "aws_s3_bucket": 2}
+    assert network.skipped_types == {"aws_s3_bucket": 2, "aws_sqs_queue": 1}
 
 
 def test_every_resource_and_implicit_object_has_its_location() -> None:

@@ -236,7 +236,7 @@ def test_a_directory_without_the_hcl_front_end_exits_2(
 def test_a_crash_in_the_builder_is_one_internal_error_line(
     inputs: Inputs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def build_network(resources: list[ResourceInstance]) -> Network:
+    def build_network(resources: list[ResourceInstance], version: str | None = None) -> Network:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pipeline, "build_network", build_network)

@@ -131,7 +131,7 @@ def test_a_crashing_builder_is_an_internal_error_naming_the_input(
 ) -> None:
     inputs["plan.json"] = LoadedInput(path="plan.json", kind="plan")
 
-    def build_network(resources: list[ResourceInstance]) -> Network:
+    def build_network(resources: list[ResourceInstance], version: str | None = None) -> Network:
         raise ValueError("bad cidr")
 
     monkeypatch.setattr(pipeline, "build_network", build_network)

@@ -43,11 +43,22 @@ class Node(BaseModel):
     implicit: bool = False
     """True for objects AWS creates on its own and no resource in the input manages."""
 
+    def __hash__(self) -> int:
+        # Addresses are unique within a network, so hashing them alone is enough to tell
+        # objects apart, and analysers that cache per object avoid hashing every rule of it
+        # each time; equality stays field by field.
+        return hash((type(self).__name__, self.address))
+
 
 def implicit_address(vpc_address: str, what: str) -> str:
     """Return the synthetic address of an implicit per-VPC object (``aws_vpc.main:default_nacl``).
 
-    `what` is one of ``main_route_table``, ``default_nacl``, ``default_security_group``.
+    `what` is one of ``main_route_table``, ``default_nacl``, ``default_security_group``, and
+    for default VPCs ``internet_gateway`` and ``default_subnet`` (the stand-in for the default
+    subnets the input does not declare). When the input has no ``aws_default_vpc`` but some
+    resource names no VPC, the region's default VPC itself is the implicit VPC ``default_vpc``
+    (so ``default_vpc:default_subnet``), assumed exactly as AWS creates it and saying so in
+    its `unknowns`.
     """
     return f"{vpc_address}:{what}"
 
@@ -277,6 +288,161 @@ class Attachment(Node):
     related: tuple[str, ...] = ()
 
 
+LbKind = Literal["application", "network", "gateway", "classic"]
+TargetType = Literal["instance", "ip", "lambda", "alb"]
+
+
+class LbListener(BaseModel):
+    """One listener of a load balancer and the target groups its actions forward to.
+
+    `protocol` is the IANA number of the transport (tcp for HTTP/HTTPS/TLS, ``-1`` when it is
+    unknown or both tcp and udp); `lb_protocol` keeps the load balancer's own word (``HTTPS``,
+    ``TCP_UDP``). `port` is ``None`` when unknown. `target_groups` are model addresses from the
+    default action, ``forward`` blocks and listener rules (R-LB-6).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    address: str
+    protocol: int
+    lb_protocol: str | None = None
+    port: int | None = None
+    target_groups: tuple[str, ...] = ()
+    origin: str
+    location: Location | None = None
+    unknowns: tuple[str, ...] = ()
+
+
+class TargetMember(BaseModel):
+    """A registered target of a target group.
+
+    `target` is the address of the registered resource (instance, auto-scaling group, ECS
+    service, Lambda function, load balancer) or the raw id/IP when the input does not declare
+    it. `attachments` are the `Network.attachments` that receive the traffic. `port` overrides
+    the target group's port (``aws_lb_target_group_attachment.port``, an ECS container port).
+    `origin` is the resource that registers it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    target: str
+    attachments: tuple[str, ...] = ()
+    port: int | None = None
+    origin: str
+    unknowns: tuple[str, ...] = ()
+
+
+class TargetGroup(Node):
+    """A target group (or, for a classic load balancer, one instance port of its listeners).
+
+    `protocol` is the transport number as for `LbListener`; `port` ``None`` when unknown.
+    `preserve_client_ip` is the effective client-IP preservation (R-LB-4), ``None`` when unknown.
+    """
+
+    protocol: int
+    lb_protocol: str | None = None
+    port: int | None = None
+    target_type: TargetType = "instance"
+    preserve_client_ip: bool | None = False
+    vpc: str | None = None
+    members: tuple[TargetMember, ...] = ()
+
+
+class LoadBalancer(Node):
+    """A load balancer: its nodes (attachments, one per subnet), groups and listeners.
+
+    `internet_facing` is ``None`` when unknown. `security_groups` are the effective groups
+    (an ALB or classic load balancer without groups has its VPC's default group, R-LB-5; an
+    NLB without groups has none, R-LB-4).
+    """
+
+    kind: LbKind
+    internet_facing: bool | None = True
+    vpc: str | None = None
+    attachments: tuple[str, ...] = ()
+    security_groups: tuple[str, ...] = ()
+    listeners: tuple[LbListener, ...] = ()
+
+
+class PublicEndpoint(Node):
+    """A service endpoint the internet reaches outside any VPC path (EKS API, OpenSearch).
+
+    `enabled` is ``None`` when unknown; `sources` are the CIDRs it admits (``None`` when
+    unknown); `ports` are inclusive ranges of `protocol`. `governed_by` says what else decides
+    access (``"an access policy"``, ``"IAM authentication"``).
+    """
+
+    kind: str
+    resource: str
+    enabled: bool | None = True
+    protocol: int
+    ports: tuple[tuple[int, int], ...]
+    sources: tuple[str, ...] | None = None
+    governed_by: str
+    related: tuple[str, ...] = ()
+
+
+TransitKind = Literal["vpc", "vpn", "peering", "connect"]
+
+
+class TransitAttachment(Node):
+    """Something attached to a transit gateway: a VPC (with its subnets), a VPN, a peering.
+
+    `default_association`/`default_propagation` say whether it joins the transit gateway's
+    default route table (``None`` when unknown).
+    """
+
+    kind: TransitKind
+    transit_gateway: str | None = None
+    vpc: str | None = None
+    subnets: tuple[str, ...] = ()
+    default_association: bool | None = True
+    default_propagation: bool | None = True
+
+
+class TransitRoute(BaseModel):
+    """A static route of a transit gateway route table; `blackhole` routes drop (R-TGW-1)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    destination: str | None = None
+    prefix_list: str | None = None
+    attachment: str | None = None
+    blackhole: bool = False
+    origin: str
+    location: Location | None = None
+    unknowns: tuple[str, ...] = ()
+
+
+class TransitRouteTable(Node):
+    """A transit gateway route table: static routes, associated and propagating attachments.
+
+    The default route table of a transit gateway that no resource declares is implicit
+    (``aws_ec2_transit_gateway.hub:default_route_table``). Propagated routes are not listed:
+    each propagating attachment contributes its VPC's CIDRs (or its VPN's routes).
+    """
+
+    transit_gateway: str | None = None
+    is_default: bool = False
+    routes: tuple[TransitRoute, ...] = ()
+    associations: tuple[str, ...] = ()
+    propagations: tuple[str, ...] = ()
+
+
+class VpnConnection(Node):
+    """A site-to-site VPN: a source of private traffic from on-premises (R-VPN-1).
+
+    `gateway` is the VGW or transit gateway it terminates on; `static_routes` the on-premises
+    CIDRs declared statically (``None`` when unknown); with BGP the routes are learned at run
+    time and `static_routes_only` is False.
+    """
+
+    gateway: str | None = None
+    customer_gateway: str | None = None
+    static_routes_only: bool | None = False
+    static_routes: tuple[str, ...] | None = ()
+
+
 class Network(BaseModel):
     """The whole model: every object by address, plus what the builder could not model."""
 
@@ -288,6 +454,12 @@ class Network(BaseModel):
     security_groups: dict[str, SecurityGroup] = Field(default_factory=dict)
     prefix_lists: dict[str, PrefixList] = Field(default_factory=dict)
     attachments: dict[str, Attachment] = Field(default_factory=dict)
+    load_balancers: dict[str, LoadBalancer] = Field(default_factory=dict)
+    target_groups: dict[str, TargetGroup] = Field(default_factory=dict)
+    public_endpoints: dict[str, PublicEndpoint] = Field(default_factory=dict)
+    transit_attachments: dict[str, TransitAttachment] = Field(default_factory=dict)
+    transit_route_tables: dict[str, TransitRouteTable] = Field(default_factory=dict)
+    vpn_connections: dict[str, VpnConnection] = Field(default_factory=dict)
     skipped_types: dict[str, int] = Field(default_factory=dict)
     """Resource types the builder does not model, with how many instances were skipped."""
     locations: dict[str, Location] = Field(default_factory=dict)

@@ -6,8 +6,10 @@ of all inputs go into one `Report`.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tfvpc import __version__
 from tfvpc.analyse.registry import ANALYSERS
 from tfvpc.aws import build_network
+from tfvpc.aws.catalogue import relevant_unmodelled
 from tfvpc.errors import InputError, TfvpcError, UsageError
 from tfvpc.findings import Finding, InputSummary, Report, Severity, make_finding
 from tfvpc.load.detect import load_input
@@ -126,6 +129,30 @@ def analyse_input(path: Path, settings: ScanSettings, *, log: Log = quiet) -> In
 
     Raises InputError when the input cannot be loaded, InternalError when the builder crashes.
     """
+    with _cycle_collection_paused():
+        return _analyse_input(path, settings, log)
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration, then restore it.
+
+    Loading and analysing allocate millions of small objects (parsed JSON, the model, flow
+    sets) that all live until the input is analysed. Each full pass of the cyclic collector
+    walks all of them and frees nothing (reference counting frees them; a paused scan peaks at
+    the same memory), yet those passes took a quarter of the time of a 7,000-resource scan.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyse_input(path: Path, settings: ScanSettings, log: Log) -> InputResult:
+    """Return what `analyse_input` returns, with the collector already paused."""
     display = str(path)
     started = perf_counter()
     loaded = load_input(path, settings)
@@ -140,7 +167,7 @@ def analyse_input(path: Path, settings: ScanSettings, *, log: Log = quiet) -> In
 
     started = perf_counter()
     try:
-        network = build_network(loaded.resources)
+        network = build_network(loaded.resources, loaded.aws_provider_version)
     except Exception as error:
         raise InternalError(
             display, f"building the network model failed: {type(error).__name__}: {error}"
@@ -149,6 +176,8 @@ def analyse_input(path: Path, settings: ScanSettings, *, log: Log = quiet) -> In
     if network.skipped_types:
         counts = sorted(network.skipped_types.items(), key=lambda item: (-item[1], item[0]))
         log(f"{display}: not modelled: " + ", ".join(f"{kind} x{n}" for kind, n in counts))
+    for kind, why in relevant_unmodelled(network.skipped_types).items():
+        log(f"{display}: {kind} is not modelled though it shapes network paths: {why}")
 
     findings = [_problem_finding(problem) for problem in loaded.problems]
     for analyser in ANALYSERS:

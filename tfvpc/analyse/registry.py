@@ -7,9 +7,15 @@ from collections.abc import Callable
 from tfvpc.analyse.conflicts import find_conflicts
 from tfvpc.analyse.exposure import find_exposures
 from tfvpc.analyse.reachability import find_reachability_problems
+from tfvpc.analyse.service_exposure import find_service_exposures
 from tfvpc.findings import Finding
 from tfvpc.model import Network
 
 Analyser = Callable[[Network], list[Finding]]
 
-ANALYSERS: tuple[Analyser, ...] = (find_exposures, find_reachability_problems, find_conflicts)
+ANALYSERS: tuple[Analyser, ...] = (
+    find_exposures,
+    find_service_exposures,
+    find_reachability_problems,
+    find_conflicts,
+)

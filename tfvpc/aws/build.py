@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from tfvpc.aws.acl import build_nacls
 from tfvpc.aws.attach import build_attachments
+from tfvpc.aws.build_services import build_services
 from tfvpc.aws.catalogue import SUPPORTED_TYPES
 from tfvpc.aws.context import Context, location_of
 from tfvpc.aws.defaults import find_defaults
@@ -19,12 +20,15 @@ from tfvpc.load.resources import ResourceInstance
 from tfvpc.model import Location, Network, Node, Subnet
 
 
-def build_network(resources: Iterable[ResourceInstance]) -> Network:
+def build_network(
+    resources: Iterable[ResourceInstance], aws_provider_version: str | None = None
+) -> Network:
     """Return the network model of all resource instances of all inputs.
 
     Objects AWS creates implicitly (main route tables, default NACLs and security groups,
     local routes, ``*`` denies) are explicit; managed types the builder does not model are
-    counted in `Network.skipped_types`.
+    counted in `Network.skipped_types`. `aws_provider_version` (the constraint or version of
+    the hashicorp/aws provider, R-EVAL-12) decides defaults that changed between majors.
     """
     resolver = Resolver(resources)
     defaults, adopt_notes = find_defaults(resolver)
@@ -42,6 +46,7 @@ def build_network(resources: Iterable[ResourceInstance]) -> Network:
     groups = build_security_groups(ctx, vpc_infos, prefix_lists)
     vpcs = {address: info.vpc for address, info in vpc_infos.items()}
     attachments = build_attachments(ctx, vpcs, subnets, groups)
+    services = build_services(ctx, vpcs, subnets, attachments, aws_provider_version)
     network = Network(
         vpcs=vpcs,
         subnets=subnets,
@@ -51,6 +56,12 @@ def build_network(resources: Iterable[ResourceInstance]) -> Network:
         security_groups=groups,
         prefix_lists=prefix_lists,
         attachments=attachments,
+        load_balancers=services.load_balancers,
+        target_groups=services.target_groups,
+        public_endpoints=services.public_endpoints,
+        transit_attachments=services.transit_attachments,
+        transit_route_tables=services.transit_route_tables,
+        vpn_connections=services.vpn_connections,
         skipped_types=_skipped(resolver),
     )
     network.locations.update(_locations(resolver, network))

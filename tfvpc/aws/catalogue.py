@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from fnmatch import fnmatchcase
 from types import MappingProxyType
 
 SUPPORTED_TYPES: Mapping[str, str] = MappingProxyType(
@@ -48,5 +49,123 @@ SUPPORTED_TYPES: Mapping[str, str] = MappingProxyType(
         "aws_ec2_transit_gateway_vpc_attachment": "attachment of a VPC to a transit gateway",
         "aws_vpc_endpoint": "VPC endpoint; gateway endpoints add prefix-list routes",
         "aws_vpc_endpoint_route_table_association": "gateway endpoint route in a route table",
+        "aws_vpc_endpoint_subnet_association": "subnet of an interface endpoint",
+        "aws_vpc_endpoint_security_group_association": "security group of an interface endpoint",
+        "aws_ec2_transit_gateway_route_table": "transit gateway route table",
+        "aws_ec2_transit_gateway_route": "static or blackhole route of a transit gateway table",
+        "aws_ec2_transit_gateway_prefix_list_reference": "prefix-list route of a transit table",
+        "aws_ec2_transit_gateway_route_table_association": "attachment associated with a table",
+        "aws_ec2_transit_gateway_route_table_propagation": "attachment propagating into a table",
+        "aws_ec2_transit_gateway_default_route_table_association": "default association table",
+        "aws_ec2_transit_gateway_default_route_table_propagation": "default propagation table",
+        "aws_ec2_transit_gateway_peering_attachment": "peering between two transit gateways",
+        "aws_ec2_transit_gateway_connect": "Connect attachment of a transit gateway",
+        "aws_vpn_connection": "site-to-site VPN on a VPN or transit gateway (private source)",
+        "aws_vpn_connection_route": "static on-premises route of a VPN connection",
+        "aws_lb": "load balancer: scheme, type, subnets, groups; one node per subnet",
+        "aws_alb": "load balancer (alias of aws_lb)",
+        "aws_lb_listener": "listener: port, protocol, target groups of its default action",
+        "aws_alb_listener": "listener (alias of aws_lb_listener)",
+        "aws_lb_listener_rule": "listener rule: target groups it forwards to",
+        "aws_alb_listener_rule": "listener rule (alias of aws_lb_listener_rule)",
+        "aws_lb_target_group": "target group: port, protocol, target type, client IP preservation",
+        "aws_alb_target_group": "target group (alias of aws_lb_target_group)",
+        "aws_lb_target_group_attachment": "target registered in a target group, with its port",
+        "aws_alb_target_group_attachment": "target registration (alias)",
+        "aws_elb": "classic load balancer: scheme, subnets, groups, listeners, instances",
+        "aws_elb_attachment": "instance registered with a classic load balancer",
+        "aws_autoscaling_group": "auto-scaling group: one instance per subnet, from its template",
+        "aws_autoscaling_attachment": "auto-scaling group registered with a load balancer",
+        "aws_autoscaling_traffic_source_attachment": "auto-scaling group traffic source",
+        "aws_launch_template": "launch template: security groups, public IP flag, IPv6",
+        "aws_launch_configuration": "launch configuration: security groups, public IP flag",
+        "aws_db_instance": "RDS instance: subnet group, groups, publicly accessible, port",
+        "aws_db_subnet_group": "DB subnet group (linked by name)",
+        "aws_rds_cluster": "Aurora cluster: groups, port and subnet group of its instances",
+        "aws_rds_cluster_instance": "Aurora instance: publicly accessible, placement",
+        "aws_redshift_cluster": "Redshift cluster: publicly accessible (provider-version default)",
+        "aws_redshift_subnet_group": "Redshift subnet group (linked by name)",
+        "aws_dms_replication_instance": "DMS replication instance: publicly accessible, groups",
+        "aws_dms_replication_subnet_group": "DMS replication subnet group",
+        "aws_elasticache_cluster": "ElastiCache cluster: never public, occupies its subnets",
+        "aws_elasticache_replication_group": "ElastiCache replication group: never public",
+        "aws_elasticache_serverless_cache": "ElastiCache serverless cache: never public",
+        "aws_elasticache_subnet_group": "ElastiCache subnet group (linked by name)",
+        "aws_eks_cluster": "EKS cluster: public API endpoint and its CIDRs; interfaces",
+        "aws_ecs_service": "ECS service (awsvpc): task interfaces, public IP, load balancers",
+        "aws_lambda_function": "Lambda function in a VPC: interfaces, never inbound",
+        "aws_opensearch_domain": "OpenSearch domain: VPC interfaces, or a public endpoint",
+        "aws_elasticsearch_domain": "Elasticsearch domain: VPC interfaces, or a public endpoint",
     }
 )
+
+RELEVANT_UNMODELLED: Mapping[str, str] = MappingProxyType(
+    {
+        "aws_networkfirewall_*": "Network Firewall filters traffic on the paths it sits on",
+        "aws_globalaccelerator_*": "Global Accelerator exposes endpoints (ALB, NLB, EC2, EIP)",
+        "aws_cloudfront_*": "CloudFront may front origins inside the VPC",
+        "aws_apigatewayv2_vpc_link": "API Gateway reaches private load balancers through it",
+        "aws_api_gateway_vpc_link": "API Gateway reaches private NLBs through it",
+        "aws_vpc_endpoint_service": "a PrivateLink service exposes an NLB to other accounts",
+        "aws_wafv2_web_acl_association": "a WAF filters requests to a load balancer",
+        "aws_ec2_client_vpn_*": "Client VPN lets remote users into the VPC",
+        "aws_dx_*": "Direct Connect links on-premises networks to the VPC",
+        "aws_vpclattice_*": "VPC Lattice connects services across VPCs",
+        "aws_ec2_instance_connect_endpoint": "EC2 Instance Connect endpoint opens SSH/RDP paths",
+        "aws_mq_broker": "an Amazon MQ broker may be publicly accessible",
+        "aws_msk_cluster": "an MSK cluster may have public access",
+        "aws_docdb_cluster": "DocumentDB interfaces occupy subnets",
+        "aws_neptune_cluster": "Neptune interfaces occupy subnets",
+        "aws_memorydb_cluster": "MemoryDB interfaces occupy subnets",
+        "aws_transfer_server": "a Transfer Family server may have a public endpoint",
+        "aws_sagemaker_notebook_instance": "a notebook may have direct internet access",
+        "aws_lightsail_instance": "Lightsail instances are public outside any VPC",
+        "aws_ec2_traffic_mirror_*": "traffic mirroring copies traffic to other targets",
+    }
+)
+"""Resource types (``*`` = any suffix) that change exposure or reachability but are not modelled;
+`tfvpc scan -v` names those present so that a reviewer looks at them."""
+
+
+def relevant_unmodelled(types: Iterable[str]) -> dict[str, str]:
+    """Return, for each of `types` that `RELEVANT_UNMODELLED` matches, why it matters."""
+    found: dict[str, str] = {}
+    for type_ in sorted(set(types)):
+        if type_ in SUPPORTED_TYPES:
+            continue
+        for pattern, why in RELEVANT_UNMODELLED.items():
+            if fnmatchcase(type_, pattern):
+                found[type_] = why
+                break
+    return found
+
+
+RESOURCES_DOC_HEADER = """# Resource types
+
+Generated from `tfvpc.aws.catalogue` by `render_markdown_table()`; do not edit by hand. Rewrite
+it with:
+
+    python -c "from tfvpc.aws.catalogue import render_markdown_table as r; print(r(), end='')" \\
+        > docs/resources.md
+
+A test fails when this page is stale.
+"""
+
+
+def render_markdown_table() -> str:
+    """Return docs/resources.md: the modelled types and the relevant unmodelled ones."""
+    lines = [RESOURCES_DOC_HEADER, "## Modelled", "", "| resource type | what tfvpc reads |"]
+    lines.append("|---|---|")
+    lines += [f"| `{type_}` | {what} |" for type_, what in SUPPORTED_TYPES.items()]
+    lines += [
+        "",
+        "## Relevant but not modelled",
+        "",
+        "`tfvpc scan -v` names these when the input has them: they can change what is exposed",
+        "or reachable, and tfvpc does not evaluate them.",
+        "",
+        "| resource type | why it matters |",
+        "|---|---|",
+    ]
+    lines += [f"| `{pattern}` | {why} |" for pattern, why in RELEVANT_UNMODELLED.items()]
+    return "\n".join(lines) + "\n"

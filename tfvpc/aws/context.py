@@ -134,6 +134,11 @@ class Context:
         mapping = values if isinstance(values, dict) else {}
         return Fields(self, mapping, resource.address, f"{path}.")
 
+    def nested(self, parent: Fields, values: Value, path: str) -> Fields:
+        """Return a reader for a block nested in another (``forward[0]`` of ``action[0]``)."""
+        mapping = values if isinstance(values, dict) else {}
+        return Fields(self, mapping, parent.owner, f"{parent.prefix}{path}.")
+
 
 def location_of(resource: ResourceInstance, block: str | None = None) -> Location | None:
     """Return the model location of `resource`, or of its nested block ``"ingress.0"``."""
