@@ -206,9 +206,15 @@ def _index(args: list[Val]) -> Val:
 
 def _slice(args: list[Val]) -> Val:
     arity(args, 3)
-    items = need_list(args[0], "the first argument")
     start = need_int(args[1], "the start index")
     end = need_int(args[2], "the end index")
+    if isinstance(args[0], Ref | Unknown):
+        if start < 0:
+            raise EvalError("start index must not be less than zero")
+        if start > end:
+            raise EvalError("start index must not be greater than end index")
+        return _slice_unknown(args[0], start, end)
+    items = need_list(args[0], "the first argument")
     if start < 0:
         raise EvalError("start index must not be less than zero")
     if start > len(items):
@@ -220,6 +226,19 @@ def _slice(args: list[Val]) -> Val:
     if start > end:
         raise EvalError("start index must not be greater than end index")
     return items[start:end]
+
+
+def _slice_unknown(items: Ref | Unknown, start: int, end: int) -> list[Val]:
+    """Return ``slice(items, start, end)`` of a list whose elements are not known yet.
+
+    slice() fails unless ``end`` is within the list, so in any configuration that applies the
+    result has exactly ``end - start`` elements, each as unknown as the list: the idiom
+    ``slice(data.aws_availability_zones.available.names, 0, 3)`` gives three unknown zones.
+    """
+    bounded(end - start, "the slice")
+    if isinstance(items, Ref):
+        return [Ref(items.address, f"{items.attr}.{position}") for position in range(start, end)]
+    return [items] * (end - start)
 
 
 def _reverse(args: list[Val]) -> Val:

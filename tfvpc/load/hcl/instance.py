@@ -206,7 +206,7 @@ class ModuleInstance:
             items: list[Val] = list(self.blocks(decl, key, name).items)
             return _readable_blocks(address, name, decl.mode == "data", items)
         if decl.mode == "data":
-            return Unknown(f"{address}.{name} is read from the provider", (Ref(address, name),))
+            return Unknown(_data_reason(decl.type, address, name), (Ref(address, name),))
         return Ref(address, name)
 
     def configured(self, decl: ResourceDecl, key: InstanceKey, name: str) -> Val:
@@ -287,6 +287,13 @@ class ModuleInstance:
             for key in expansion.keys
         )
         return Children(expansion, instances)
+
+
+def _data_reason(type_name: str, address: str, name: str) -> str:
+    """Return why an attribute of a data source is unknown to a static scan."""
+    if type_name == "terraform_remote_state":
+        return f"{address}.{name} comes from the state of another configuration"
+    return f"{address}.{name} is read from the provider"
 
 
 def _readable_blocks(address: str, path: str, data: bool, items: list[Val]) -> list[Val]:
