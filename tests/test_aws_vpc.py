@@ -260,3 +260,18 @@ def test_ipv6_only_subnet_needs_no_ipv4_cidr() -> None:
     assert network.subnets["aws_subnet.none"].unknowns == (
         "cidr_block of aws_subnet.none is not set",
     )
+
+
+def test_an_unknown_availability_zone_is_not_an_unknown_of_the_subnet() -> None:
+    # Nearly every module takes zones from data.aws_availability_zones; the zone changes no
+    # path, so it must not turn the subnet's findings into "possible" ones.
+    zone = unknown("availability_zone of aws_subnet.a is read from data.aws_availability_zones")
+    network = build(vpc(), subnet("a", "10.0.1.0/24", availability_zone=zone))
+    built = network.subnets["aws_subnet.a"]
+    assert built.availability_zone is None
+    assert built.unknowns == ()
+
+
+def test_an_unknown_cidr_is_an_unknown_of_the_subnet() -> None:
+    network = build(vpc(), subnet("a", "10.0.1.0/24", cidr_block=unknown("cidr is unknown")))
+    assert network.subnets["aws_subnet.a"].unknowns == ("cidr is unknown",)

@@ -301,10 +301,22 @@ def _subnet(ctx: Context, resource: ResourceInstance, vpcs: dict[str, VpcInfo]) 
         vpc=vpc,
         ipv4_cidr=ipv4,
         ipv6_cidr=fields.cidr("ipv6_cidr_block"),
-        availability_zone=fields.text("availability_zone"),
+        availability_zone=_zone(fields),
         map_public_ip_on_launch=fields.flag("map_public_ip_on_launch", is_default),
         assign_ipv6_address_on_creation=fields.flag("assign_ipv6_address_on_creation", False),
         unknowns=tuple(fields.unknowns),
     )
     candidates = tuple(address for address in vpc_ref.addresses if address in vpcs)
     return SubnetInfo(subnet, candidates)
+
+
+def _zone(fields: Fields) -> str | None:
+    """Return the subnet's availability zone, or None when unset or unknown.
+
+    An unknown zone (typically from ``data.aws_availability_zones``) is not recorded among
+    the subnet's unknowns: the zone decides no route, NACL or security-group outcome, so it
+    must not make the findings about the subnet merely possible (R-MODEL-1 asks only that
+    unknowns which could change an answer do).
+    """
+    zone = fields.raw("availability_zone")
+    return zone if isinstance(zone, str) else None
