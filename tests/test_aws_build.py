@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from aws_helpers import build, ref, res, subnet, vpc
+from shared_plans import PLAN_FILES, SHARED_PLANS
 
 from tfvpc.aws import SUPPORTED_TYPES, build_network
 from tfvpc.load.plan import load_plan_file
 from tfvpc.model import Location, Network
 
-PLANS = sorted(Path("/work/shared/plans").glob("*.json"))
+PLANS = PLAN_FILES
 
 REQUIRED_TYPES = [
     "aws_vpc",
@@ -159,7 +160,7 @@ def test_every_shared_plan_builds_into_a_consistent_model(path: Path) -> None:
 
 
 def test_checkov_plan_builds_the_expected_public_path() -> None:
-    path = Path("/work/shared/plans/bridgecrewio+checkov__tests__terraform__runner__tfplan2.json")
+    path = SHARED_PLANS / "bridgecrewio+checkov__tests__terraform__runner__tfplan2.json"
     network = build_network(load_plan_file(path).resources)
     web_subnet = network.subnets["aws_subnet.web_subnet"]
     assert web_subnet.route_tables == ("aws_route_table.web_rtb",)
@@ -183,8 +184,8 @@ def test_checkov_plan_builds_the_expected_public_path() -> None:
 
 
 def test_state_file_links_instances_to_the_default_group_by_literal_id() -> None:
-    path = Path(
-        "/work/shared/plans/infracost+infracost__cmd__infracost__testdata__terraform_v0.12_state.json"
+    path = (
+        SHARED_PLANS / "infracost+infracost__cmd__infracost__testdata__terraform_v0.12_state.json"
     )
     loaded = load_plan_file(path)
     assert loaded.kind == "state"

@@ -9,10 +9,9 @@ and the default security group (R-SG-9). Everything resting on that assumption i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from aws_helpers import build, ref, res, subnet, vpc
+from shared_plans import SHARED_PLANS
 
 from tfvpc.analyse.exposure import find_exposures
 from tfvpc.aws.defaults import STANDIN_ASSUMPTION, STANDIN_VPC
@@ -25,7 +24,7 @@ STANDIN_SG = "default_vpc:default_security_group"
 STANDIN_IGW = "default_vpc:internet_gateway"
 STANDIN_TABLE = "default_vpc:main_route_table"
 STANDIN_NACL = "default_vpc:default_nacl"
-PLANS = Path("/work/shared/plans")
+PLANS = SHARED_PLANS
 
 
 def instance(name: str = "web", **values: Value) -> ResourceInstance:

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from load_plan_helpers import by_address, change, load, plan
+from shared_plans import SHARED_PLANS
 
 from tfvpc.errors import InputError
 from tfvpc.load.plan import detect_json_kind, load_plan_file
 from tfvpc.load.resources import Ref, SourceLocation, Unknown
 
-PLANS = Path("/work/shared/plans")
+PLANS = SHARED_PLANS
 
 # (kind, instances, of which data sources), per real file. Instances = resource_changes entries
 # that survive apply, plus instances only in planned_values/prior_state (data sources read while
@@ -308,3 +309,9 @@ def test_provider_version_constraint_is_reported(tmp_path: Path) -> None:
         },
     }
     assert load(tmp_path, doc).aws_provider_version == "~> 5.0"
+
+
+def test_the_shared_real_plans_are_there_to_test_against() -> None:
+    # The parametrised tests over ../shared/plans would collect nothing, and prove nothing,
+    # if the directory went missing.
+    assert len(sorted(SHARED_PLANS.glob("*.json"))) >= 80, SHARED_PLANS
