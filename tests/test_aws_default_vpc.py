@@ -193,9 +193,11 @@ def test_instance_with_a_launch_template_keeps_its_unknown_placement() -> None:
     assert STANDIN_VPC not in network.vpcs
     found = network.attachments["aws_instance.web"]
     assert found.subnets == ()
-    assert found.unknowns[0] == (
-        "aws_instance.web has no subnet_id: it is launched in a default subnet of the default VPC"
+    # Subnet, groups and public address would come from the template, which is not in the input.
+    assert found.unknowns == (
+        "lt-0abc is not in the input: what aws_instance.web takes from it is unknown",
     )
+    assert (found.security_groups, found.public_ipv4, found.ipv6) == ((), None, None)
 
 
 # --- declared default subnets and several default VPCs ------------------------------------------

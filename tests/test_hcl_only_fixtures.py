@@ -27,12 +27,7 @@ GOLDEN = "expected_hcl.json"
 CASES = sorted(path.parent for path in FIXTURES.glob(f"hcl_*/{GOLDEN}"))
 KEYS = ("rule_id", "resource", "protocol", "ports", "sources", "certainty", "severity")
 
-TOOL_GAPS: dict[tuple[str, str], str] = {
-    ("hcl_unknown_data", "aws_instance.debug[0]"): (
-        "the builder ignores ResourceInstance.uncertain (an unknown count): the instance may "
-        "not exist, yet its exposure is reported 'definite'"
-    ),
-}
+TOOL_GAPS: dict[tuple[str, str], str] = {}
 """(fixture, resource) whose hand-reasoned findings the tool does not reach yet (reported to the
 lead). They are left out of the fixture's main comparison and checked by a strict xfail, which
 fails as soon as the tool gets them right, so the entry must then go."""

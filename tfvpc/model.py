@@ -22,6 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field
 PROTOCOL_ALL = -1
 """Protocol number meaning every protocol (``-1`` / ``"all"``, R-SG-7)."""
 
+AddressFamily = Literal[4, 6]
+"""An IP address family: 4 or 6 (R-CIDR-2)."""
+
 
 class Location(BaseModel):
     """A source position: file relative to the scanned input, and 1-based line when known."""
@@ -172,8 +175,10 @@ class NaclRule(BaseModel):
     `protocol` is an IANA number or `PROTOCOL_ALL`. Ports are inclusive; ``None`` means the
     protocol has no ports or every port. For ICMP/ICMPv6, `icmp_type`/`icmp_code` apply and
     ``-1`` means any (R-NACL-6/7). `cidr` is an IPv4 or IPv6 CIDR; ``None`` when unknown.
-    The final ``*`` rule of each direction and family is present with `rule_no` 32767 and
-    `is_default_deny` True (R-NACL-3).
+    `family` is the address family the entry matches, known from the attribute that holds the
+    CIDR (`cidr_block` 4, `ipv6_cidr_block` 6) even when the CIDR itself is unknown; ``None``
+    when even that is unknown (R-NACL-5). The final ``*`` rule of each direction and family is
+    present with `rule_no` 32767 and `is_default_deny` True (R-NACL-3).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -191,6 +196,7 @@ class NaclRule(BaseModel):
     location: Location | None = None
     unknowns: tuple[str, ...] = ()
     is_default_deny: bool = False
+    family: AddressFamily | None = None
 
 
 class Nacl(Node):
@@ -213,6 +219,10 @@ class SgRule(BaseModel):
     The peer (source for ingress, destination for egress) is one of: a CIDR (`peer`), a prefix
     list (`peer` is its model address or external id, `prefix_list_cidrs` its entries when
     known), a security group (`peer` its model address or external id), ``self``, or unknown.
+    `family` is the address family of an address peer (CIDR or prefix list), known from the
+    attribute that names it (`cidr_blocks`/`cidr_ipv4` 4, `ipv6_cidr_blocks`/`cidr_ipv6` 6,
+    a prefix list's `address_family`) even when the value is unknown (R-CIDR-2); ``None`` when
+    it is unknown or the peer is a security group (``self`` included).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -228,6 +238,7 @@ class SgRule(BaseModel):
     origin: str
     location: Location | None = None
     unknowns: tuple[str, ...] = ()
+    family: AddressFamily | None = None
 
 
 class SecurityGroup(Node):

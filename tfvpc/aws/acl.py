@@ -6,10 +6,18 @@ from dataclasses import dataclass, field
 
 from tfvpc.aws.context import Context, Fields, Resolved, location_of
 from tfvpc.aws.defaults import adopted_vpc
-from tfvpc.aws.values import ICMP_PROTOCOLS, PORT_PROTOCOLS
+from tfvpc.aws.values import ICMP_PROTOCOLS, PORT_PROTOCOLS, cidr_family
 from tfvpc.aws.vpc import SubnetInfo, VpcInfo
 from tfvpc.load.resources import ResourceInstance
-from tfvpc.model import PROTOCOL_ALL, Location, Nacl, NaclAction, NaclRule, implicit_address
+from tfvpc.model import (
+    PROTOCOL_ALL,
+    AddressFamily,
+    Location,
+    Nacl,
+    NaclAction,
+    NaclRule,
+    implicit_address,
+)
 
 DEFAULT_DENY_RULE_NO = 32767
 UNKNOWN_RULE_NO = 32766
@@ -78,6 +86,7 @@ class NaclDraft:
                 cidr=cidr,
                 origin=self.address,
                 is_default_deny=True,
+                family=cidr_family(cidr),
             )
             for cidr in ("0.0.0.0/0", "::/0")
         )
@@ -96,6 +105,7 @@ def _rule_key(rule: NaclRule) -> tuple[object, ...]:
         rule.icmp_type,
         rule.icmp_code,
         rule.unknowns,
+        rule.family,
     )
 
 
@@ -118,6 +128,7 @@ def _rule(
     cidr = fields.cidr("cidr_block") or fields.cidr("ipv6_cidr_block")
     if cidr is None and not fields.has("cidr_block") and not fields.has("ipv6_cidr_block"):
         fields.note(f"{fields.what('cidr_block')} is not set")
+    family = _family(fields, cidr)
     from_port = to_port = icmp_type = icmp_code = None
     if protocol in PORT_PROTOCOLS:
         # R-NACL-6: inclusive range; 0-0 is port 0 only.
@@ -141,10 +152,23 @@ def _rule(
         origin=origin,
         location=where,
         unknowns=tuple(fields.unknowns),
+        family=family,
     )
 
 
-def _default_rules(nacl: NaclDraft, has_ipv6: bool | None) -> None:
+def _family(fields: Fields, cidr: str | None) -> AddressFamily | None:
+    """Return the family an entry matches (R-NACL-5): its CIDR's, else the one of the only
+    attribute set (``cidr_block`` 4, ``ipv6_cidr_block`` 6), else None."""
+    if cidr is not None:
+        return cidr_family(cidr)
+    ipv4, ipv6 = fields.has("cidr_block"), fields.has("ipv6_cidr_block")
+    if ipv4 != ipv6:
+        return 4 if ipv4 else 6
+    return None
+
+
+def _default_rules(nacl: NaclDraft, has_ipv6: bool | None, doubts: tuple[str, ...]) -> None:
+    """Add AWS's default rules; `doubts` say why they may be replaced by an adopter's."""
     # R-NACL-8: rule 100 allows all IPv4 both ways, rule 101 all IPv6 when the VPC has it.
     cidrs = ["0.0.0.0/0"] if has_ipv6 is False else ["0.0.0.0/0", "::/0"]
     for egress in (False, True):
@@ -158,6 +182,8 @@ def _default_rules(nacl: NaclDraft, has_ipv6: bool | None) -> None:
                     cidr=cidr,
                     origin=nacl.address,
                     location=nacl.location,
+                    unknowns=doubts,
+                    family=cidr_family(cidr),
                 )
             )
 
@@ -172,7 +198,7 @@ def _unknown_rule(fields: Fields, attr: str, egress: bool, resource: ResourceIns
         cidr=None,
         origin=resource.address,
         location=location_of(resource),
-        unknowns=(fields.reason(attr),),
+        unknowns=tuple(dict.fromkeys((*fields.uncertain, fields.reason(attr)))),
     )
 
 
@@ -233,36 +259,42 @@ def build_nacls(
     nacls: dict[str, NaclDraft] = {}
     for address, info in vpcs.items():
         implicit = implicit_address(address, "default_nacl")
-        if ctx.defaults[address].nacl == implicit:
+        candidates = ctx.default_candidates(address, "nacl")
+        if implicit in candidates:
             nacl = NaclDraft(implicit, address, True, True, location=info.vpc.location)
-            _default_rules(nacl, info.has_ipv6)
+            # With an adopter that may not exist, AWS's rules hold only if it does not.
+            _default_rules(nacl, info.has_ipv6, ctx.uncertain(candidates[0]))
             nacls[implicit] = nacl
     declared = _declared(ctx, nacls)
     _separate_rules(ctx, nacls)
     for resource, nacl in declared:
         _inline(ctx, resource, nacl)
-    per_subnet = _associations(ctx, vpcs, subnets, declared, set(nacls))
+    per_subnet = _associations(ctx, subnets, declared, set(nacls))
     return {address: nacl.freeze() for address, nacl in nacls.items()}, per_subnet
 
 
 def _associations(
     ctx: Context,
-    vpcs: dict[str, VpcInfo],
     subnets: dict[str, SubnetInfo],
     declared: list[tuple[ResourceInstance, NaclDraft]],
     nacls: set[str],
 ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     claims: dict[str, list[str]] = {}
+    certain: set[str] = set()
+    """Subnets claimed by a resource that certainly exists, naming a NACL that does."""
     notes: dict[str, list[str]] = {}
 
     def claim(nacl: Resolved, members: Resolved, fields: Fields) -> None:
         """Record that the NACLs `nacl` name the subnets `members`."""
+        doubts = [*fields.uncertain, *(r for a in nacl.addresses for r in ctx.uncertain(a))]
         for subnet in members.addresses:
             if subnet not in subnets:
                 continue
             found = claims.setdefault(subnet, [])
             found.extend(a for a in nacl.addresses if a not in found)
-            notes.setdefault(subnet, []).extend(fields.unknowns)
+            notes.setdefault(subnet, []).extend([*fields.unknowns, *doubts])
+            if not doubts:
+                certain.add(subnet)
 
     for resource, nacl in declared:
         fields = ctx.fields(resource)
@@ -275,11 +307,15 @@ def _associations(
     per_subnet: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for address, info in subnets.items():
         subnet_notes = notes.get(address, [])
-        chosen = claims.get(address)
-        if chosen is None:
-            chosen = [vpcs[vpc].vpc.default_nacl for vpc in info.vpcs]
-        elif len(chosen) > 1:
-            subnet_notes.append(f"{address} is claimed by several NACLs: {', '.join(chosen)}")
+        defaults = [c for vpc in info.vpcs for c in ctx.default_candidates(vpc, "nacl")]
+        claimed = claims.get(address, [])
+        if len(claimed) > 1:
+            subnet_notes.append(f"{address} is claimed by several NACLs: {', '.join(claimed)}")
+        chosen = list(claimed)
+        if address not in certain:
+            # R-NACL-10: unless a claim certainly exists, the VPC's default NACL may apply.
+            chosen += [nacl for nacl in defaults if nacl not in chosen]
+            subnet_notes.extend(r for nacl in defaults for r in ctx.uncertain(nacl))
         subnet_notes.extend(
             f"NACL {nacl} of {address} is not in the input" for nacl in chosen if nacl not in nacls
         )

@@ -14,7 +14,8 @@ class EipClaim:
     """An Elastic IP that (possibly) sits on an interface.
 
     `evidence` is the EIP's address (or the association's, when the EIP itself is not in
-    the input); `reason` is set when the EIP may sit on another interface instead.
+    the input); `reason` is set when the EIP may sit on another interface instead, or may
+    not exist at all.
     """
 
     evidence: str
@@ -39,20 +40,29 @@ def eip_claims(ctx: Context, holder_of: Callable[[str], str]) -> dict[str, list[
     """
     claims: dict[str, list[EipClaim]] = {}
 
-    def claim(fields: Fields, attr: str, evidence: str, related: tuple[str, ...]) -> None:
-        """Record the EIP `evidence` on whatever `attr` of `fields` names."""
+    def claim(
+        fields: Fields,
+        attr: str,
+        evidence: str,
+        related: tuple[str, ...],
+        doubts: tuple[str, ...] = (),
+    ) -> None:
+        """Record the EIP `evidence` on whatever `attr` of `fields` names; `doubts` say why
+        the EIP or its association may not exist (then the claim is only possible)."""
         if not fields.has(attr):
             return
         found = fields.one(attr)
         reason = found.unknowns[0] if found.unknowns and len(found.addresses) > 1 else None
+        if reason is None and doubts:
+            reason = doubts[0]
         for address in found.addresses:
             holder = holder_of(address)
             claims.setdefault(holder, []).append(EipClaim(evidence, related, reason))
 
     for eip in ctx.resolver.of_type("aws_eip"):
         fields = ctx.fields(eip)
-        claim(fields, "instance", eip.address, (eip.address,))
-        claim(fields, "network_interface", eip.address, (eip.address,))
+        claim(fields, "instance", eip.address, (eip.address,), eip.uncertain)
+        claim(fields, "network_interface", eip.address, (eip.address,), eip.uncertain)
     for association in ctx.resolver.of_type("aws_eip_association"):
         fields = ctx.fields(association)
         attr = "allocation_id" if fields.has("allocation_id") else "public_ip"
@@ -60,8 +70,9 @@ def eip_claims(ctx: Context, holder_of: Callable[[str], str]) -> dict[str, list[
         internal = [a for a in named.addresses if a not in named.external]
         evidence = internal[0] if len(internal) == 1 else association.address
         related = tuple(dict.fromkeys((evidence, association.address)))
-        claim(fields, "instance_id", evidence, related)
-        claim(fields, "network_interface_id", evidence, related)
+        doubts = (*association.uncertain, *(r for a in internal for r in ctx.uncertain(a)))
+        claim(fields, "instance_id", evidence, related, doubts)
+        claim(fields, "network_interface_id", evidence, related, doubts)
     for holder, found in claims.items():
         # An EIP on an instance and on its primary ENI is one EIP (state records both).
         claims[holder] = list({(c.evidence, c.reason): c for c in found}.values())

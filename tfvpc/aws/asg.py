@@ -10,110 +10,53 @@ primary network interface's security groups and public-address flag (stored as t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tfvpc.aws.addressing import PublicIpv4, auto_public_ipv4, ipv6_of
-from tfvpc.aws.context import Context, Fields, Resolved
+from tfvpc.aws.context import Context
 from tfvpc.aws.services import (
     NodeSpec,
     Placement,
     ServiceEnv,
     add_all,
     default_groups,
-    is_configured,
-    named,
     node_attachments,
     placement_of,
 )
-from tfvpc.aws.sg import group_names
-from tfvpc.aws.values import as_int
+from tfvpc.aws.templates import (
+    TemplateSource,
+    configuration,
+    missing,
+    nested_blocks,
+    specification,
+    template_view,
+)
 from tfvpc.load.resources import ResourceInstance
 from tfvpc.model import Attachment
 
-_TEMPLATE = "aws_launch_template"
-_CONFIGURATION = "aws_launch_configuration"
 
-
-@dataclass
-class _Source:
-    """A launch template or configuration an auto-scaling group launches from."""
-
-    resolved: Resolved
-    kind: str
-    notes: list[str] = field(default_factory=list)
-
-    def resource(self, ctx: Context) -> ResourceInstance | None:
-        """Return the template resource when the reference names exactly one of the input."""
-        if self.resolved.single is None or self.resolved.external:
-            return None
-        found = ctx.resolver.resource(self.resolved.single)
-        return found if found is not None and found.type == self.kind else None
-
-    @property
-    def name(self) -> str:
-        """Return how to name the template in messages and addresses."""
-        return (
-            self.resolved.single or ", ".join(self.resolved.addresses) or f"an unknown {self.kind}"
-        )
-
-
-def _specification(ctx: Context, fields: Fields, id_attr: str, name_attr: str) -> _Source | None:
-    """Return the template a specification block names by id or by name."""
-    if fields.has(id_attr):
-        found = fields.one(id_attr)
-    elif fields.has(name_attr):
-        found = named(
-            ctx, fields.values.get(name_attr), (_TEMPLATE,), "name", fields.what(name_attr)
-        )
-    else:
-        return None
-    return _Source(found, _TEMPLATE, list(found.unknowns))
-
-
-def _blocks(ctx: Context, fields: Fields, attr: str) -> list[Fields]:
-    return [
-        ctx.nested(fields, block, f"{attr}[{i}]")
-        for i, block in enumerate(fields.blocks(attr) or [])
-    ]
-
-
-def _sources(ctx: Context, resource: ResourceInstance) -> list[_Source]:
+def _sources(ctx: Context, resource: ResourceInstance) -> list[TemplateSource]:
     """Return every template the group may launch from (mixed policies may name several)."""
     fields = ctx.fields(resource)
     sources = [
-        _specification(ctx, block, "id", "name") or _missing(block)
-        for block in _blocks(ctx, fields, "launch_template")
+        specification(ctx, block, "id", "name") or missing(block)
+        for block in nested_blocks(ctx, fields, "launch_template")
     ]
-    for policy in _blocks(ctx, fields, "mixed_instances_policy"):
-        for template in _blocks(ctx, policy, "launch_template"):
-            specs = _blocks(ctx, template, "launch_template_specification")
-            for override in _blocks(ctx, template, "override"):
-                specs += _blocks(ctx, override, "launch_template_specification")
+    for policy in nested_blocks(ctx, fields, "mixed_instances_policy"):
+        for template in nested_blocks(ctx, policy, "launch_template"):
+            specs = nested_blocks(ctx, template, "launch_template_specification")
+            for override in nested_blocks(ctx, template, "override"):
+                specs += nested_blocks(ctx, override, "launch_template_specification")
             for spec in specs:
-                source = _specification(ctx, spec, "launch_template_id", "launch_template_name")
+                source = specification(ctx, spec, "launch_template_id", "launch_template_name")
                 if source is not None:
                     sources.append(source)
     if fields.has("launch_configuration"):
-        value = fields.values.get("launch_configuration")
-        found = named(ctx, value, (_CONFIGURATION,), "name", fields.what("launch_configuration"))
-        sources.append(_Source(found, _CONFIGURATION, list(found.unknowns)))
-    unique: dict[tuple[str, ...], _Source] = {}
+        sources.append(configuration(ctx, fields, "launch_configuration"))
+    unique: dict[tuple[str, ...], TemplateSource] = {}
     for source in sources:
         unique.setdefault(source.resolved.addresses, source)
-    return list(unique.values()) or [_missing(fields)]
-
-
-def _missing(fields: Fields) -> _Source:
-    reason = f"{fields.owner} names no launch template the input holds"
-    return _Source(Resolved(unknowns=(reason,)), _TEMPLATE, [reason])
-
-
-def _primary_interface(ctx: Context, resource: ResourceInstance) -> Fields | None:
-    fields = ctx.fields(resource)
-    for block in _blocks(ctx, fields, "network_interfaces"):
-        if as_int(block.raw("device_index")) in (0, None):
-            return block
-    return None
+    return list(unique.values()) or [missing(fields)]
 
 
 @dataclass
@@ -125,36 +68,18 @@ class _Shape:
 
 
 def _template_shape(env: ServiceEnv, template: ResourceInstance, placement: Placement) -> _Shape:
-    ctx = env.ctx
-    fields = ctx.fields(template)
+    view = template_view(env.ctx, template)
     notes: list[str] = []
-    interface = _primary_interface(ctx, template) if template.type == _TEMPLATE else None
-    groups: list[str] = []
-    if interface is not None and is_configured(interface, "security_groups"):
-        groups = list(interface.many("security_groups").addresses)
-    elif template.type == _TEMPLATE and is_configured(fields, "vpc_security_group_ids"):
-        groups = list(fields.many("vpc_security_group_ids").addresses)
-    elif template.type == _CONFIGURATION and is_configured(fields, "security_groups"):
-        groups = list(fields.many("security_groups").addresses)
-    elif template.type == _TEMPLATE and is_configured(fields, "security_group_names"):
-        names = group_names(ctx)
-        raw = fields.raw("security_group_names")
-        for name in raw if isinstance(raw, list) else []:
-            if isinstance(name, str) and len(names.get(name, [])) == 1:
-                groups += names[name]
-            else:
-                notes.append(f"security group {name!r} of {template.address} is not in the input")
-    else:
+    groups = view.groups(env.ctx, notes)
+    if groups is None:
         groups = default_groups(env, placement, template.address, notes)
     # R-IP-1: the primary interface's flag wins; unset, the subnet's default applies.
-    addressing = interface if interface is not None else fields
-    public = auto_public_ipv4(addressing, list(placement.known), notes)
-    ipv6 = ipv6_of(addressing, list(placement.known), notes)
-    notes += fields.unknowns + (interface.unknowns if interface is not None else [])
-    return _Shape(groups, public, ipv6, notes)
+    public = auto_public_ipv4(view.addressing, list(placement.known), notes)
+    ipv6 = ipv6_of(view.addressing, list(placement.known), notes)
+    return _Shape(groups, public, ipv6, notes + view.notes())
 
 
-def _shape(env: ServiceEnv, source: _Source, placement: Placement) -> _Shape:
+def _shape(env: ServiceEnv, source: TemplateSource, placement: Placement) -> _Shape:
     template = source.resource(env.ctx)
     if template is None:
         reason = f"{source.name} is not in the input: security groups and public address unknown"
@@ -193,7 +118,7 @@ def _group_nodes(env: ServiceEnv, resource: ResourceInstance) -> list[Attachment
                 shape.groups,
                 shape.public,
                 shape.ipv6,
-                related=[a for a in source.resolved.addresses if a not in source.resolved.external],
+                related=source.internal(),
                 notes=notes + shape.notes + fields.unknowns,
             )
             for node in node_attachments(spec):

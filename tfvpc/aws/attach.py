@@ -2,7 +2,8 @@
 
 An instance is one attachment (its primary interface). A standalone ENI is its own
 attachment; when it is attached to an instance as a secondary interface it is reported under
-that instance. An instance launched on a pre-existing ENI takes subnet and groups from it.
+that instance. An instance launched on a pre-existing ENI takes subnet and groups from it; one
+launched from a launch template takes from the template what it does not set itself.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ from tfvpc.aws.addressing import (
 from tfvpc.aws.context import Context, Fields, Resolved, location_of
 from tfvpc.aws.defaults import default_vpc_link, default_vpcs, in_default_vpc
 from tfvpc.aws.sg import group_names
+from tfvpc.aws.templates import (
+    TemplateSource,
+    TemplateView,
+    missing,
+    nested_blocks,
+    specification,
+    template_view,
+)
 from tfvpc.aws.values import as_int
 from tfvpc.aws.vpc import standin_subnet_address
 from tfvpc.load.resources import ResourceInstance
@@ -98,7 +107,9 @@ def _eni_attachments(ctx: Context, links: _Links) -> None:
 def _sg_attachments(env: _Env) -> None:
     for resource in env.ctx.resolver.of_type("aws_network_interface_sg_attachment"):
         fields = env.ctx.fields(resource)
-        groups = fields.one("security_group_id")
+        found = fields.one("security_group_id")
+        # An attachment that may not exist adds its groups only possibly (R-MODEL-1).
+        groups = Resolved(found.addresses, found.external, (*fields.uncertain, *found.unknowns))
         for eni in fields.one("network_interface_id").addresses:
             holder = env.holder(eni)
             current = env.links.extra_groups.get(holder, Resolved())
@@ -179,7 +190,9 @@ def _default_groups(env: _Env, placement: _Placement, owner: str, notes: list[st
         vpcs = [t.address for t in link.targets if t.address in env.vpcs]
     if not vpcs:
         notes.append(f"{owner} uses the default security group of a VPC that is not in the input")
-    return list(dict.fromkeys(env.vpcs[v].default_security_group for v in vpcs))
+    return list(
+        dict.fromkeys(g for v in vpcs for g in env.ctx.default_candidates(v, "security_group"))
+    )
 
 
 def _groups_by_name(
@@ -241,6 +254,21 @@ def _eni_facts(env: _Env, eni: ResourceInstance) -> _Facts:
     return _Facts(placement.addresses, groups, PublicIpv4(False), ipv6, notes + fields.unknowns)
 
 
+def _instance_template(
+    env: _Env, fields: Fields
+) -> tuple[TemplateSource | None, TemplateView | None]:
+    """Return the launch template an instance names (None without `launch_template`) and its
+    reader when the input holds it."""
+    blocks = nested_blocks(env.ctx, fields, "launch_template")
+    if not blocks:
+        return None, None
+    # The version the block pins is ignored: the template as declared is the only one known.
+    source = specification(env.ctx, blocks[0], "id", "name") or missing(blocks[0])
+    env.links.related.setdefault(fields.owner, []).extend(source.internal())
+    template = source.resource(env.ctx)
+    return source, template_view(env.ctx, template) if template is not None else None
+
+
 def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
     fields = env.ctx.fields(instance)
     notes: list[str] = []
@@ -254,12 +282,23 @@ def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
         # R-IP-1: no automatic public address on a pre-existing ENI attached at launch.
         facts.notes += fields.unknowns
         return facts
+    source, view = _instance_template(env, fields)
+    lost = None
+    if source is not None:
+        notes += source.notes
+        if view is None:
+            lost = f"{source.name} is not in the input: what {instance.address} takes from it"
+            lost += " is unknown"
+    # The instance's own arguments win over its launch template's.
     if in_default_vpc(instance):
         placement = _default_placement(env, fields, notes)
-    else:
-        if not fields.has("subnet_id"):
-            notes.append(_no_subnet(instance.address))
+    elif fields.has("subnet_id"):
         placement = _placement(env, fields, notes)
+    elif view is not None and (interface := view.subnet()) is not None:
+        placement = _placement(env, interface, notes)
+    else:
+        notes.append(lost or _no_subnet(instance.address))
+        placement = _Placement((), [])
     groups = list(fields.many("vpc_security_group_ids").addresses)
     if not groups:
         # Group names are for the default VPC; state also lists the names of the groups
@@ -268,13 +307,52 @@ def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
     configured = _configured(fields, "vpc_security_group_ids") or _configured(
         fields, "security_groups"
     )
+    if not groups and not configured and view is not None:
+        from_template = view.groups(env.ctx, notes)
+        if from_template is not None:
+            groups, configured = from_template, True
+    elif not groups and not configured and lost is not None:
+        # The groups come from a template the input lacks: unknown, so none is listed.
+        notes.append(lost)
+        configured = True
     if not groups and not configured:
         groups = _default_groups(env, placement, instance.address, notes)
-    public = auto_public_ipv4(fields, placement.known, notes)
-    ipv6 = ipv6_of(fields, placement.known, notes)
+    public, ipv6 = _addresses(fields, view, lost, placement, notes)
+    if view is not None:
+        notes += view.notes()
     return _Facts(
         placement.addresses, list(dict.fromkeys(groups)), public, ipv6, notes + fields.unknowns
     )
+
+
+def _addresses(
+    fields: Fields,
+    view: TemplateView | None,
+    lost: str | None,
+    placement: _Placement,
+    notes: list[str],
+) -> tuple[PublicIpv4, bool | None]:
+    """Return the public IPv4 (R-IP-1) and IPv6 (R-IP-4) of an instance's new primary
+    interface: its own settings, else its launch template's (unknown when the template is
+    not in the input), else the subnet's defaults."""
+    if fields.has("associate_public_ip_address"):
+        public = auto_public_ipv4(fields, placement.known, notes)
+    elif view is not None:
+        public = auto_public_ipv4(view.addressing, placement.known, notes)
+    elif lost is not None:
+        notes.append(lost)
+        public = PublicIpv4(None)
+    else:
+        public = auto_public_ipv4(fields, placement.known, notes)
+    if fields.has("ipv6_address_count") or fields.has("ipv6_addresses"):
+        ipv6 = ipv6_of(fields, placement.known, notes)
+    elif view is not None:
+        ipv6 = ipv6_of(view.addressing, placement.known, notes)
+    elif lost is not None:
+        ipv6 = None
+    else:
+        ipv6 = ipv6_of(fields, placement.known, notes)
+    return public, ipv6
 
 
 def build_attachments(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from tfvpc.aws.links import Link, Resolver, Target
 from tfvpc.aws.values import (
@@ -29,6 +29,14 @@ VPC_TYPES = ("aws_vpc", "aws_default_vpc")
 
 _T = TypeVar("_T")
 
+DefaultKind = Literal["route_table", "nacl", "security_group"]
+
+_IMPLICIT_NAMES: dict[DefaultKind, str] = {
+    "route_table": "main_route_table",
+    "nacl": "default_nacl",
+    "security_group": "default_security_group",
+}
+
 
 @dataclass(frozen=True)
 class VpcDefaults:
@@ -37,6 +45,12 @@ class VpcDefaults:
     route_table: str
     nacl: str
     security_group: str
+
+    def of(self, kind: DefaultKind) -> str:
+        """Return the model address of the default object of `kind`."""
+        if kind == "route_table":
+            return self.route_table
+        return self.nacl if kind == "nacl" else self.security_group
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,28 @@ class Context:
                 return link.external
         return target.address
 
+    def uncertain(self, address: str) -> tuple[str, ...]:
+        """Return why the resource at `address` may not exist (an unknown ``count`` or
+        ``for_each``); empty when it certainly does or is not in the input."""
+        resource = self.resolver.resource(address)
+        return resource.uncertain if resource is not None else ()
+
+    def default_candidates(self, vpc: str, kind: DefaultKind) -> tuple[str, ...]:
+        """Return the model addresses the default object of `kind` of `vpc` may be.
+
+        Normally one: the adopting resource or the implicit object. When the adopter may not
+        exist (`uncertain`), AWS's own object as it creates it is the other candidate; the
+        builders then hold both, the implicit one's content carrying the adopter's reasons.
+        """
+        defaults = self.defaults.get(vpc)
+        if defaults is None:
+            return ()
+        adopted = defaults.of(kind)
+        implicit = implicit_address(vpc, _IMPLICIT_NAMES[kind])
+        if adopted != implicit and self.uncertain(adopted):
+            return (adopted, implicit)
+        return (adopted,)
+
     def from_link(self, link: Link) -> Resolved:
         """Return the model addresses of a `Link` with its unknown reason."""
         addresses = tuple(dict.fromkeys(self.address(t) for t in link.targets))
@@ -126,18 +162,24 @@ class Context:
         return result
 
     def fields(self, resource: ResourceInstance) -> Fields:
-        """Return a reader for the top-level attributes of `resource`."""
-        return Fields(self, resource.values, resource.address)
+        """Return a reader for the top-level attributes of `resource`.
+
+        Its `unknowns` start with the reasons why the resource may not exist as described
+        (`ResourceInstance.uncertain`), so every object built from it carries them (R-MODEL-1).
+        """
+        return Fields(self, resource.values, resource.address, uncertain=resource.uncertain)
 
     def block_fields(self, resource: ResourceInstance, values: Value, path: str) -> Fields:
-        """Return a reader for one nested block (``ingress[0]``) of `resource`."""
+        """Return a reader for one nested block (``ingress[0]``) of `resource`, starting with
+        the resource's uncertainty like `fields`."""
         mapping = values if isinstance(values, dict) else {}
-        return Fields(self, mapping, resource.address, f"{path}.")
+        return Fields(self, mapping, resource.address, f"{path}.", resource.uncertain)
 
     def nested(self, parent: Fields, values: Value, path: str) -> Fields:
-        """Return a reader for a block nested in another (``forward[0]`` of ``action[0]``)."""
+        """Return a reader for a block nested in another (``forward[0]`` of ``action[0]``),
+        starting with the uncertainty of the parent's resource."""
         mapping = values if isinstance(values, dict) else {}
-        return Fields(self, mapping, parent.owner, f"{parent.prefix}{path}.")
+        return Fields(self, mapping, parent.owner, f"{parent.prefix}{path}.", parent.uncertain)
 
 
 def location_of(resource: ResourceInstance, block: str | None = None) -> Location | None:
@@ -149,14 +191,26 @@ def location_of(resource: ResourceInstance, block: str | None = None) -> Locatio
 
 
 class Fields:
-    """Typed reads of one attribute map, collecting why values are unknown."""
+    """Typed reads of one attribute map, collecting why values are unknown.
 
-    def __init__(self, ctx: Context, values: dict[str, Value], owner: str, prefix: str = ""):
+    `uncertain` are the reasons why the owning resource may not exist at all (an unknown
+    ``count``/``for_each``); `unknowns` starts with them.
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        values: dict[str, Value],
+        owner: str,
+        prefix: str = "",
+        uncertain: tuple[str, ...] = (),
+    ):
         self.ctx = ctx
         self.values = values
         self.owner = owner
         self.prefix = prefix
-        self.unknowns: list[str] = []
+        self.uncertain = tuple(dict.fromkeys(uncertain))
+        self.unknowns: list[str] = list(self.uncertain)
 
     def what(self, attr: str) -> str:
         """Return how to name attribute `attr` in messages (``ingress[0].cidr_blocks of X``)."""

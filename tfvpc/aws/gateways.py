@@ -195,7 +195,7 @@ def _accepted(first: bool | None, second: bool | None) -> bool | None:
 
 def _transit(ctx: Context, gateways: Gateways) -> None:
     for resource in ctx.resolver.of_type("aws_ec2_transit_gateway"):
-        gateways.add(resource, "tgw")
+        gateways.add(resource, "tgw").note(resource.uncertain)
     for resource in ctx.resolver.of_type("aws_ec2_transit_gateway_vpc_attachment"):
         fields = ctx.fields(resource)
         named = fields.one("transit_gateway_id")

@@ -138,7 +138,7 @@ def _autoscaling(env: ServiceEnv, targets: _Targets, members: _Members) -> None:
     ctx = env.ctx
     for resource in ctx.resolver.of_type("aws_autoscaling_group"):
         fields = ctx.fields(resource)
-        member = _group_member(targets, resource.address, resource.address, None, ())
+        member = _group_member(targets, resource.address, resource.address, None, fields.uncertain)
         if fields.has("target_group_arns"):
             found = fields.many("target_group_arns")
             members.add(found.addresses, _noted(member, found.unknowns))
@@ -157,7 +157,8 @@ def _autoscaling(env: ServiceEnv, targets: _Targets, members: _Members) -> None:
             fields.what("autoscaling_group_name"),
         )
         for group in asgs.addresses or ("an unknown auto-scaling group",):
-            member = _group_member(targets, group, resource.address, None, asgs.unknowns)
+            notes = (*fields.uncertain, *asgs.unknowns)
+            member = _group_member(targets, group, resource.address, None, notes)
             for found in _attached_balancers(ctx, fields):
                 members.add(found.addresses, _noted(member, found.unknowns))
 
@@ -199,7 +200,9 @@ def _ecs(env: ServiceEnv, targets: _Targets, members: _Members) -> None:
         for i, block in enumerate(fields.blocks("load_balancer") or []):
             balancer = ctx.nested(fields, block, f"load_balancer[{i}]")
             port = balancer.integer("container_port")
-            member = _group_member(targets, resource.address, resource.address, port, ())
+            member = _group_member(
+                targets, resource.address, resource.address, port, balancer.uncertain
+            )
             if balancer.has("target_group_arn"):
                 found = balancer.one("target_group_arn")
                 members.add(found.addresses, _noted(member, found.unknowns))
@@ -216,11 +219,16 @@ def _classic_members(env: ServiceEnv, targets: _Targets, members: _Members) -> N
         items = value if isinstance(value, list) else ([] if value is None else [value])
         for i, item in enumerate(items):
             what = f"instances[{i}] of {resource.address}"
-            members.add((resource.address,), targets.member(item, what, resource.address, None, []))
+            member = targets.member(item, what, resource.address, None, list(fields.uncertain))
+            members.add((resource.address,), member)
     for resource in ctx.resolver.of_type("aws_elb_attachment"):
         fields = ctx.fields(resource)
         member = targets.member(
-            fields.values.get("instance"), fields.what("instance"), resource.address, None, []
+            fields.values.get("instance"),
+            fields.what("instance"),
+            resource.address,
+            None,
+            list(fields.uncertain),
         )
         for elb in _elbs(ctx, fields, "elb"):
             members.add(elb.addresses, _noted(member, elb.unknowns))

@@ -15,9 +15,12 @@ def build_prefix_lists(ctx: Context) -> dict[str, PrefixList]:
 
     Entries come from inline `entry` blocks and `aws_ec2_managed_prefix_list_entry`
     resources (deduplicated: state lists both). `cidrs` is None when any entry is unknown.
+    An entry or list that may not exist (`ResourceInstance.uncertain`) keeps its CIDRs and
+    puts its reasons in `unknowns`, so rules naming the list are only possibly in force.
     """
     entries: dict[str, list[str]] = {}
     gaps: dict[str, list[str]] = {}
+    doubts: dict[str, list[str]] = {}
     for resource in ctx.resolver.of_type("aws_ec2_managed_prefix_list_entry"):
         fields = ctx.fields(resource)
         targets = fields.one("prefix_list_id")
@@ -25,7 +28,8 @@ def build_prefix_lists(ctx: Context) -> dict[str, PrefixList]:
         for address in targets.addresses:
             if cidr is not None:
                 entries.setdefault(address, []).append(cidr)
-            gaps.setdefault(address, []).extend(fields.unknowns)
+            gaps.setdefault(address, []).extend(_gaps(fields.unknowns, fields.uncertain))
+            doubts.setdefault(address, []).extend(fields.uncertain)
     built: dict[str, PrefixList] = {}
     for resource in ctx.resolver.of_type("aws_ec2_managed_prefix_list"):
         fields = ctx.fields(resource)
@@ -43,16 +47,22 @@ def build_prefix_lists(ctx: Context) -> dict[str, PrefixList]:
                 notes.append(raw.reason)
             else:
                 notes.append(f"entry[{i}].cidr of {resource.address} is not a CIDR: {raw!r}")
-        notes.extend(fields.unknowns)
+        notes.extend(_gaps(fields.unknowns, fields.uncertain))
         family_text = (fields.text("address_family") or "").lower()
         family: Literal["ipv4", "ipv6"] | None = (
             "ipv4" if family_text == "ipv4" else "ipv6" if family_text == "ipv6" else None
         )
+        uncertain = [*fields.uncertain, *doubts.get(resource.address, [])]
         built[resource.address] = PrefixList(
             address=resource.address,
             location=location_of(resource),
-            unknowns=tuple(dict.fromkeys(notes)),
+            unknowns=tuple(dict.fromkeys([*uncertain, *notes])),
             family=family,
             cidrs=None if notes else tuple(dict.fromkeys(cidrs)),
         )
     return built
+
+
+def _gaps(unknowns: list[str], uncertain: tuple[str, ...]) -> list[str]:
+    """Return the reasons that leave entries unknown: all but the resource's uncertainty."""
+    return [reason for reason in unknowns if reason not in uncertain]

@@ -166,7 +166,7 @@ def _new_table(env: _Env, address: str, vpc: Resolved, where: Location | None) -
 def _implicit_tables(env: _Env) -> None:
     for address, info in env.vpcs.items():
         main = implicit_address(address, "main_route_table")
-        if env.ctx.defaults[address].route_table != main:
+        if env.ctx.defaults[address].route_table != main and main not in info.main_tables:
             continue
         table = _new_table(env, main, Resolved((address,)), info.vpc.location)
         table.implicit = True
@@ -203,7 +203,7 @@ def _inline_routes(env: _Env, resource: ResourceInstance, table: TableDraft) -> 
                 target_kind="unknown",
                 origin=resource.address,
                 location=location_of(resource),
-                unknowns=(fields.reason("route"),),
+                unknowns=tuple(dict.fromkeys((*fields.uncertain, fields.reason("route")))),
             ),
             inline=True,
         )
@@ -253,7 +253,9 @@ def _endpoint_routes(env: _Env) -> None:
             target=endpoint.address,
             origin=origin.address,
             location=location_of(origin),
-            unknowns=tables.unknowns,
+            unknowns=tuple(
+                dict.fromkeys((*endpoint.uncertain, *origin.uncertain, *tables.unknowns))
+            ),
         )
         for address in tables.addresses:
             if address in env.tables:
@@ -293,17 +295,20 @@ def build_route_tables(
         _inline_routes(env, resource, table)
     _propagations(env)
     per_subnet = _associations(env)
-    mains = {info.vpc.main_route_table for info in vpcs.values()}
+    mains = {table for info in vpcs.values() for table in info.main_tables}
     tables = {address: table.freeze(address in mains) for address, table in env.tables.items()}
     return tables, per_subnet
 
 
 def _associations(env: _Env) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     explicit: dict[str, list[str]] = {}
+    certain: set[str] = set()
+    """Subnets associated by a resource that certainly exists, with a table that does."""
     notes: dict[str, list[str]] = {}
     for resource in env.ctx.resolver.of_type("aws_route_table_association"):
         fields = env.ctx.fields(resource)
         tables = fields.one("route_table_id")
+        doubts = [*fields.uncertain, *(r for t in tables.addresses for r in env.ctx.uncertain(t))]
         if fields.has("gateway_id"):
             edge = fields.one("gateway_id")
             for address in tables.addresses:
@@ -324,18 +329,23 @@ def _associations(env: _Env) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]
         for subnet in subnets:
             found = explicit.setdefault(subnet, [])
             found.extend(a for a in tables.addresses if a not in found)
-            notes.setdefault(subnet, []).extend(fields.unknowns)
+            notes.setdefault(subnet, []).extend([*fields.unknowns, *doubts])
+            if not doubts:
+                certain.add(subnet)
     per_subnet: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for address, info in env.subnets.items():
         subnet_notes = notes.get(address, [])
-        if address in explicit:
-            chosen = explicit[address]
-            if len(chosen) > 1:
-                subnet_notes.append(
-                    f"{address} is associated with several route tables: {', '.join(chosen)}"
-                )
-        else:
-            chosen = [env.vpcs[vpc].vpc.main_route_table for vpc in info.vpcs]
+        chosen = list(explicit.get(address, []))
+        if len(chosen) > 1:
+            subnet_notes.append(
+                f"{address} is associated with several route tables: {', '.join(chosen)}"
+            )
+        if address not in certain:
+            # R-RT-1: unless an association certainly exists, the VPC's main table applies.
+            for vpc in info.vpcs:
+                main = env.vpcs[vpc]
+                chosen += [table for table in main.main_tables if table not in chosen]
+                subnet_notes.extend(main.main_doubts)
         subnet_notes.extend(
             f"route table {table} of {address} is not in the input"
             for table in chosen

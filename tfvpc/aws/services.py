@@ -53,11 +53,11 @@ def default_groups(
     env: ServiceEnv, placement: Placement, owner: str, notes: list[str]
 ) -> list[str]:
     """Return the default security group of the service's VPC (R-SG-11), noting when the VPC
-    is not in the input."""
+    is not in the input (both AWS's own and the adopting one when the adopter may not exist)."""
     vpcs = [v for v in placement.vpcs() if v in env.vpcs]
     if not vpcs:
         notes.append(f"{owner} uses the default security group of a VPC that is not in the input")
-    return [env.vpcs[v].default_security_group for v in vpcs]
+    return [g for v in vpcs for g in env.ctx.default_candidates(v, "security_group")]
 
 
 def is_configured(fields: Fields, attr: str) -> bool:

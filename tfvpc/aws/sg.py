@@ -14,6 +14,7 @@ from tfvpc.aws.sg_rules import (
     list_form_peers,
     single_form_peers,
 )
+from tfvpc.aws.values import cidr_family
 from tfvpc.aws.vpc import VpcInfo
 from tfvpc.load.resources import ResourceInstance
 from tfvpc.model import (
@@ -58,6 +59,7 @@ class GroupDraft:
             rule.peer_kind,
             rule.peer,
             rule.unknowns,
+            rule.family,
         )
         existing = self.rules.get(key)
         if existing is None:
@@ -91,7 +93,8 @@ def group_names(ctx: Context) -> dict[str, list[str]]:
     return names
 
 
-def _implicit_default(address: str, info: VpcInfo) -> GroupDraft:
+def _implicit_default(address: str, info: VpcInfo, doubts: tuple[str, ...]) -> GroupDraft:
+    """Return AWS's default group; `doubts` say why an adopter may replace its rules."""
     # R-SG-9: all traffic in from members of the group, all traffic out.
     group = GroupDraft(address, info.vpc.address, True, True, location=info.vpc.location)
     egress = ["0.0.0.0/0"] if info.has_ipv6 is False else ["0.0.0.0/0", "::/0"]
@@ -106,12 +109,17 @@ def _implicit_default(address: str, info: VpcInfo) -> GroupDraft:
     ]
     rules += [
         SgRule(
-            direction="egress", protocol=PROTOCOL_ALL, peer_kind="cidr", peer=cidr, origin=address
+            direction="egress",
+            protocol=PROTOCOL_ALL,
+            peer_kind="cidr",
+            peer=cidr,
+            origin=address,
+            family=cidr_family(cidr),
         )
         for cidr in egress
     ]
     for rule in rules:
-        group.add(rule.model_copy(update={"location": info.vpc.location}))
+        group.add(rule.model_copy(update={"location": info.vpc.location, "unknowns": doubts}))
     return group
 
 
@@ -138,7 +146,7 @@ def _declared(
 
 
 def _unknown_rules(
-    direction: Direction, reason: str, origin: str, where: Location | None
+    direction: Direction, reasons: tuple[str, ...], origin: str, where: Location | None
 ) -> SgRule:
     """Return the stand-in for a rule list unknown as a whole: any protocol, any peer."""
     return SgRule(
@@ -147,7 +155,7 @@ def _unknown_rules(
         peer_kind="unknown",
         origin=origin,
         location=where,
-        unknowns=(reason,),
+        unknowns=tuple(dict.fromkeys(reasons)),
     )
 
 
@@ -161,7 +169,10 @@ def _inline(
         if blocks is None and fields.has(direction):
             group.add(
                 _unknown_rules(
-                    direction, fields.reason(direction), resource.address, group.location
+                    direction,
+                    (*fields.uncertain, fields.reason(direction)),
+                    resource.address,
+                    group.location,
                 )
             )
         for i, block in enumerate(blocks or []):
@@ -236,8 +247,10 @@ def build_security_groups(
     groups: dict[str, GroupDraft] = {}
     for address, info in vpcs.items():
         implicit = implicit_address(address, "default_security_group")
-        if ctx.defaults[address].security_group == implicit:
-            groups[implicit] = _implicit_default(implicit, info)
+        candidates = ctx.default_candidates(address, "security_group")
+        if implicit in candidates:
+            # With an adopter that may not exist, AWS's rules hold only if it does not.
+            groups[implicit] = _implicit_default(implicit, info, ctx.uncertain(candidates[0]))
     reader = PeerReader(ctx, prefix_lists, group_names(ctx))
     declared = _declared(ctx, groups)
     _separate(ctx, reader, groups)

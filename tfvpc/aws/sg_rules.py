@@ -11,20 +11,29 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tfvpc.aws.context import Context, Fields
-from tfvpc.aws.values import ICMP_PROTOCOLS, PORT_PROTOCOLS, as_bool, canonical_cidr
+from tfvpc.aws.values import (
+    ICMP_PROTOCOLS,
+    PORT_PROTOCOLS,
+    as_bool,
+    canonical_cidr,
+    cidr_family,
+    prefix_list_family,
+)
 from tfvpc.load.resources import Unknown, Value
-from tfvpc.model import PROTOCOL_ALL, Location, PeerKind, PrefixList, SgRule
+from tfvpc.model import PROTOCOL_ALL, AddressFamily, Location, PeerKind, PrefixList, SgRule
 
 Direction = Literal["ingress", "egress"]
 
 
 @dataclass(frozen=True)
 class Peer:
-    """One peer of a rule: its kind, address or CIDR, and why it is not fully known."""
+    """One peer of a rule: its kind, address or CIDR, why it is not fully known, and the
+    address family it matches when that is known (R-CIDR-2)."""
 
     kind: PeerKind
     value: str | None
     unknowns: tuple[str, ...] = ()
+    family: AddressFamily | None = None
 
 
 @dataclass(frozen=True)
@@ -74,37 +83,36 @@ class PeerReader:
         self.prefix_lists = prefix_lists
         self.names = names
 
-    def cidrs(self, value: Value, what: str) -> list[Peer]:
-        """Return one CIDR peer per element of a CIDR list (or of a single CIDR)."""
+    def cidrs(self, value: Value, what: str, family: AddressFamily) -> list[Peer]:
+        """Return one CIDR peer per element of a CIDR list (or of a single CIDR).
+
+        `family` is the one the attribute holds (``cidr_blocks`` 4, ``ipv6_cidr_blocks`` 6):
+        the family of the peers whose CIDR is unknown (R-CIDR-2).
+        """
         resolved = self.ctx.resolver.scalar(value)
         if resolved is None or resolved == "":
             return []
         if isinstance(resolved, Unknown):
-            return self._unknown_cidrs(resolved)
+            return self._unknown_cidrs(resolved, family)
         items = resolved if isinstance(resolved, list) else [resolved]
         peers: list[Peer] = []
         for i, item in enumerate(items):
             if isinstance(item, Unknown):
-                peers.extend(self._unknown_cidrs(item))
+                peers.extend(self._unknown_cidrs(item, family))
             elif item is not None and item != "":
-                cidr = canonical_cidr(item)
-                reason = () if cidr else (f"{what}[{i}] is not a CIDR: {item!r}",)
-                peers.append(Peer("cidr" if cidr else "unknown", cidr, reason))
+                peers.append(_cidr_peer(item, (), family, f"{what}[{i}]"))
         return peers
 
-    def _unknown_cidrs(self, unknown: Unknown) -> list[Peer]:
+    def _unknown_cidrs(self, unknown: Unknown, family: AddressFamily) -> list[Peer]:
         if not unknown.candidates:
-            return [Peer("unknown", None, (unknown.reason,))]
+            return [Peer("unknown", None, (unknown.reason,), family)]
         names = ", ".join(c.address for c in unknown.candidates)
         reason = f"{unknown.reason} (may be any of: {names})"
         peers: list[Peer] = []
         for candidate in unknown.candidates:
             found = self.ctx.resolver.scalar(candidate)
-            for item in found if isinstance(found, list) else [found]:
-                cidr = canonical_cidr(item)
-                peers.append(
-                    Peer("cidr", cidr, (reason,)) if cidr else Peer("unknown", None, (reason,))
-                )
+            items = found if isinstance(found, list) else [found]
+            peers.extend(_cidr_peer(item, (reason,), family) for item in items)
         return peers
 
     def groups(self, value: Value, what: str, owner: str) -> list[Peer]:
@@ -132,8 +140,15 @@ class PeerReader:
             found = self.ctx.from_link(link)
             if not found.addresses:
                 peers.append(Peer("unknown", None, found.unknowns))
-            peers.extend(Peer("prefix_list", a, found.unknowns) for a in found.addresses)
+            peers.extend(
+                Peer("prefix_list", a, found.unknowns, self._list_family(a))
+                for a in found.addresses
+            )
         return peers
+
+    def _list_family(self, address: str) -> AddressFamily | None:
+        found = self.prefix_lists.get(address)
+        return prefix_list_family(found.family) if found is not None else None
 
     def entries(self, peer: Peer) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
         """Return a prefix-list peer's CIDRs (None if unknown) and the reason they are unknown."""
@@ -143,6 +158,19 @@ class PeerReader:
         if found is None:
             return None, (f"the entries of prefix list {peer.value} are not in the input",)
         return found.cidrs, found.unknowns
+
+
+def _cidr_peer(
+    item: Value, reasons: tuple[str, ...], family: AddressFamily, what: str | None = None
+) -> Peer:
+    """Return the peer of one CIDR value; its family is the CIDR's own when it parses, else
+    the attribute's (R-CIDR-2)."""
+    cidr = canonical_cidr(item)
+    if cidr is not None:
+        return Peer("cidr", cidr, reasons, cidr_family(cidr))
+    if what is not None:
+        reasons = (*reasons, f"{what} is not a CIDR: {item!r}")
+    return Peer("unknown", None, reasons, family)
 
 
 def expand(
@@ -168,6 +196,7 @@ def expand(
                 origin=site.origin,
                 location=site.location,
                 unknowns=tuple(dict.fromkeys(base + peer.unknowns + entry_notes)),
+                family=peer.family,
             )
         )
     return rules
@@ -176,8 +205,8 @@ def expand(
 def list_form_peers(reader: PeerReader, fields: Fields, group: str, group_attr: str) -> list[Peer]:
     """Return the peers of an inline block or `aws_security_group_rule` (R-SG-4)."""
     values = fields.values
-    peers = reader.cidrs(values.get("cidr_blocks"), fields.what("cidr_blocks"))
-    peers += reader.cidrs(values.get("ipv6_cidr_blocks"), fields.what("ipv6_cidr_blocks"))
+    peers = reader.cidrs(values.get("cidr_blocks"), fields.what("cidr_blocks"), 4)
+    peers += reader.cidrs(values.get("ipv6_cidr_blocks"), fields.what("ipv6_cidr_blocks"), 6)
     peers += reader.prefix_lists_of(values.get("prefix_list_ids"), fields.what("prefix_list_ids"))
     peers += reader.groups(values.get(group_attr), fields.what(group_attr), group)
     is_self = fields.raw("self")
@@ -191,8 +220,8 @@ def list_form_peers(reader: PeerReader, fields: Fields, group: str, group_attr: 
 def single_form_peers(reader: PeerReader, fields: Fields, group: str) -> list[Peer]:
     """Return the peer of an `aws_vpc_security_group_*_rule` (one of four attributes)."""
     values = fields.values
-    peers = reader.cidrs(values.get("cidr_ipv4"), fields.what("cidr_ipv4"))
-    peers += reader.cidrs(values.get("cidr_ipv6"), fields.what("cidr_ipv6"))
+    peers = reader.cidrs(values.get("cidr_ipv4"), fields.what("cidr_ipv4"), 4)
+    peers += reader.cidrs(values.get("cidr_ipv6"), fields.what("cidr_ipv6"), 6)
     peers += reader.prefix_lists_of(values.get("prefix_list_id"), fields.what("prefix_list_id"))
     referenced = values.get("referenced_security_group_id")
     peers += reader.groups(referenced, fields.what("referenced_security_group_id"), group)

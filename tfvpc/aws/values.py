@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from tfvpc.model import PROTOCOL_ALL
+from tfvpc.model import PROTOCOL_ALL, AddressFamily
 
 # R-SG-7: protocol names as AWS and the provider accept them, to IANA numbers.
 PROTOCOL_NUMBERS: dict[str, int] = {
@@ -116,6 +116,13 @@ def canonical_cidr(value: object) -> str | None:
         return None
 
 
-def cidr_family(cidr: str) -> int:
+def cidr_family(cidr: str) -> AddressFamily:
     """Return 4 or 6, the address family of a canonical CIDR."""
     return 6 if ":" in cidr else 4
+
+
+def prefix_list_family(address_family: str | None) -> AddressFamily | None:
+    """Return 4 or 6 for a prefix list's ``"ipv4"``/``"ipv6"`` family, None when unknown."""
+    if address_family == "ipv4":
+        return 4
+    return 6 if address_family == "ipv6" else None

@@ -25,12 +25,16 @@ class VpcInfo:
 
     `has_ipv6` is None when it is unknown whether the VPC gets an IPv6 block. `cidr_gaps`
     are the reasons why some of its CIDRs are unknown: each becomes a local route with an
-    unknown destination (R-RT-4).
+    unknown destination (R-RT-4). `main_tables` are the tables that may be its main one,
+    the model's `main_route_table` first; several when the resource that switches or adopts
+    it may not exist, for the reasons `main_doubts`.
     """
 
     vpc: Vpc
     has_ipv6: bool | None
     cidr_gaps: tuple[str, ...] = ()
+    main_tables: tuple[str, ...] = ()
+    main_doubts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,9 +148,15 @@ def _main_switches(ctx: Context) -> dict[str, list[tuple[Resolved, str]]]:
     return switches
 
 
-def _main_table(default: str, switches: list[tuple[Resolved, str]], notes: list[str]) -> str:
+def _main_tables(
+    ctx: Context, vpc: str, switches: list[tuple[Resolved, str]], notes: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the tables that may be the VPC's current main one (R-RT-1), the most likely
+    first, and the reasons why there are several."""
+    originals = ctx.default_candidates(vpc, "route_table")
+    doubts = tuple(reason for table in originals for reason in ctx.uncertain(table))
     if not switches:
-        return default
+        return originals, doubts
     if len(switches) > 1:
         names = ", ".join(origin for _, origin in switches)
         notes.append(f"several resources set the main route table: {names}")
@@ -154,8 +164,12 @@ def _main_table(default: str, switches: list[tuple[Resolved, str]], notes: list[
     if table.single is None:
         notes.extend(table.unknowns)
         notes.append(f"{origin} makes an unknown route table main")
-        return default
-    return table.single
+        return originals, doubts
+    switched = (*ctx.uncertain(origin), *ctx.uncertain(table.single))
+    if not switched:
+        return (table.single,), ()
+    # The switch may not happen: the original main table then stays main.
+    return (table.single, *originals), (*switched, *doubts)
 
 
 def build_vpcs(ctx: Context, adopt_notes: dict[str, list[str]]) -> dict[str, VpcInfo]:
@@ -179,19 +193,24 @@ def build_vpcs(ctx: Context, adopt_notes: dict[str, list[str]]) -> dict[str, Vpc
         notes.extend(association_notes.get(resource.address, []))
         notes.extend(adopt_notes.get(resource.address, []))
         defaults = ctx.defaults[resource.address]
-        main = _main_table(defaults.route_table, switches.get(resource.address, []), notes)
+        mains, main_doubts = _main_tables(
+            ctx, resource.address, switches.get(resource.address, []), notes
+        )
         vpc = Vpc(
             address=resource.address,
             location=location_of(resource),
             unknowns=tuple(dict.fromkeys(notes)),
             ipv4_cidrs=tuple(cidrs.ipv4),
             ipv6_cidrs=tuple(cidrs.ipv6),
-            main_route_table=main,
+            main_route_table=mains[0],
             default_nacl=defaults.nacl,
             default_security_group=defaults.security_group,
         )
         has_ipv6 = _has_ipv6(cidrs, extra)
-        built[resource.address] = VpcInfo(vpc, has_ipv6, tuple(dict.fromkeys(cidrs.gaps)))
+        gaps = tuple(dict.fromkeys(cidrs.gaps))
+        built[resource.address] = VpcInfo(
+            vpc, has_ipv6, gaps, mains, tuple(dict.fromkeys(main_doubts))
+        )
     if STANDIN_VPC in ctx.defaults:
         built[STANDIN_VPC] = _standin_vpc(ctx, adopt_notes.get(STANDIN_VPC, []))
     return built
@@ -209,7 +228,7 @@ def _standin_vpc(ctx: Context, notes: list[str]) -> VpcInfo:
         default_nacl=defaults.nacl,
         default_security_group=defaults.security_group,
     )
-    return VpcInfo(vpc, has_ipv6=False)
+    return VpcInfo(vpc, has_ipv6=False, main_tables=(defaults.route_table,))
 
 
 def _has_ipv6(own: _Cidrs, extra: _Cidrs) -> bool | None:
