@@ -8,12 +8,19 @@ Run from the repository root with tfvpc installed:
 It writes the plan to benchmarks/out/, then runs each measurement in a fresh subprocess and
 prints wall seconds (best of --repeat) and peak resident memory (MiB). Nothing here is a test:
 no figure is asserted.
+
+Every subprocess finds compiled modules as an installed package has them: in a bytecode cache
+(benchmarks/out/pycache, filled before anything is timed), whatever PYTHONDONTWRITEBYTECODE
+says. `--cold` writes no cache instead (PYTHONDONTWRITEBYTECODE=1): a source checkout without
+__pycache__ then compiles every module of tfvpc on every run. `--phases` also prints the time
+of each phase of one scan, measured in a fresh process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -195,13 +202,56 @@ def generate(vpcs: int) -> Path:
     return path
 
 
+# The console script installed beside this interpreter, so that an unactivated venv works too.
+_BESIDE = Path(sys.executable).with_name("tfvpc")
+TFVPC = str(_BESIDE) if _BESIDE.exists() else "tfvpc"
+
 PEAK_REPORT = (
     "\nimport resource, sys\n"
     "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
 )
 
 
-def measure(code: str, repeat: int) -> tuple[float, float]:
+PHASES = """
+import gc, sys, time
+gc.disable()
+started = time.perf_counter()
+from pathlib import Path
+from tfvpc.analyse.registry import ANALYSERS
+from tfvpc.aws import build_network
+from tfvpc.load.plan import load_plan_file
+from tfvpc.pipeline import scan, ScanSettings
+times = {"imports": time.perf_counter() - started}
+path = Path(sys.argv[1])
+start = time.perf_counter()
+loaded = load_plan_file(path)
+times["load_plan_file"] = time.perf_counter() - start
+start = time.perf_counter()
+network = build_network(loaded.resources)
+times["build_network"] = time.perf_counter() - start
+for analyser in ANALYSERS:
+    start = time.perf_counter()
+    analyser(network)
+    times[analyser.__name__] = time.perf_counter() - start
+for name, seconds in times.items():
+    print(f"  {name:28}: {seconds:6.3f} s")
+"""
+"""Times each phase as `scan` runs it (the collector paused as `tfvpc.pipeline` does)."""
+
+
+def python_env(cold: bool) -> dict[str, str]:
+    """Return the environment of the measured subprocesses (see the module docstring)."""
+    env = dict(os.environ)
+    if cold:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONPYCACHEPREFIX", None)
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(OUT_DIR / "pycache")
+    return env
+
+
+def measure(code: str, repeat: int, env: dict[str, str]) -> tuple[float, float]:
     """Run `code` in fresh interpreters; return (best wall seconds, largest peak RSS in MiB)."""
     best = float("inf")
     peak_kib = 0
@@ -213,6 +263,7 @@ def measure(code: str, repeat: int) -> tuple[float, float]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            env=env,
         )
         best = min(best, time.perf_counter() - start)
         peak_kib = max(peak_kib, int(done.stderr.strip().splitlines()[-1]))
@@ -224,31 +275,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vpcs", type=int, default=63)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cold", action="store_true", help="no bytecode cache")
+    parser.add_argument("--phases", action="store_true", help="also time each phase")
     args = parser.parse_args()
     path = generate(args.vpcs)
     resources = len(json.loads(path.read_text())["resource_changes"])
     print(f"plan: {path} ({resources} resources, {path.stat().st_size / 2**20:.1f} MiB)")
+    env = python_env(args.cold)
+    print("bytecode: " + ("none, compiled on every run" if args.cold else "cached, warmed"))
 
     # Each figure comes from its own subprocess so that peak memory is not shared between them.
     load_code = f"import json; json.load(open({str(path)!r}))"
-    load_s, load_mib = measure(load_code, args.repeat)
-    print(f"json.load            : {load_s:6.2f} s   peak {load_mib:7.1f} MiB")
-
     scan_code = (
         "from pathlib import Path; from tfvpc.pipeline import scan, ScanSettings; "
         f"r = scan([Path({str(path)!r})], ScanSettings()); print(len(r.findings))"
     )
-    scan_s, scan_mib = measure(scan_code, args.repeat)
+    if not args.cold:
+        # Fill the bytecode cache, as installing a package does, before anything is timed.
+        measure(load_code, 1, env)
+        measure(scan_code, 1, env)
+    load_s, load_mib = measure(load_code, args.repeat, env)
+    print(f"json.load            : {load_s:6.2f} s   peak {load_mib:7.1f} MiB")
+    scan_s, scan_mib = measure(scan_code, args.repeat, env)
     print(f"scan (in process)    : {scan_s:6.2f} s   peak {scan_mib:7.1f} MiB")
 
     cli_s = float("inf")
     for _ in range(args.repeat):
         start = time.perf_counter()
-        command = ["tfvpc", "scan", str(path), "--format", "json", "--fail-on", "never"]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        command = [TFVPC, "scan", str(path), "--format", "json", "--fail-on", "never"]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
         cli_s = min(cli_s, time.perf_counter() - start)
     print(f"tfvpc scan (CLI)     : {cli_s:6.2f} s")
     print(f"ratio scan/json.load : {scan_s / load_s:6.1f}x")
+    if args.phases:
+        print("phases of one scan (fresh process):")
+        subprocess.run([sys.executable, "-c", PHASES, str(path)], check=True, env=env)
 
 
 if __name__ == "__main__":

@@ -266,10 +266,15 @@ def _addrs_sub(a: _Addrs, b: _Addrs) -> _Addrs:
     return _map_op(a, b, _SUB, _ports_sub)
 
 
+# The whole space of each family (`_ALL_V4`, `_ALL_V6`, set below) is recognised by identity,
+# so that combining a set with the universe (no listeners, no NACL, a family window) costs
+# nothing instead of a sweep that rebuilds the set.
+
+
 def _protos_or(a: _Protos, b: _Protos) -> _Protos:
-    if not a or a == b:
+    if not a or a == b or b is _ALL_V4 or b is _ALL_V6:
         return b
-    if not b:
+    if not b or a is _ALL_V4 or a is _ALL_V6:
         return a
     return _map_op(a, b, _OR, _addrs_or)
 
@@ -277,17 +282,63 @@ def _protos_or(a: _Protos, b: _Protos) -> _Protos:
 def _protos_and(a: _Protos, b: _Protos) -> _Protos:
     if not a or not b:
         return ()
-    if a == b:
+    if a == b or b is _ALL_V4 or b is _ALL_V6:
         return a
+    if a is _ALL_V4 or a is _ALL_V6:
+        return b
     return _map_op(a, b, _AND, _addrs_and)
 
 
 def _protos_sub(a: _Protos, b: _Protos) -> _Protos:
     if not a or not b:
         return a
-    if a == b:
+    if a == b or b is _ALL_V4 or b is _ALL_V6:
         return ()
     return _map_op(a, b, _SUB, _addrs_sub)
+
+
+def _ports_meet(a: _Ports, b: _Ports) -> bool:
+    """Return True if two canonical port lists share a port."""
+    i = j = 0
+    na, nb = len(a), len(b)
+    while i < na and j < nb:
+        alo, ahi = a[i]
+        blo, bhi = b[j]
+        if alo <= bhi and blo <= ahi:
+            return True
+        if ahi < bhi:
+            i += 1
+        else:
+            j += 1
+    return False
+
+
+def _map_meet(a: _Map[_C], b: _Map[_C], child_meet: Callable[[_C, _C], bool]) -> bool:
+    """Return True if two canonical interval maps share a point whose children meet.
+
+    Entries are disjoint and sorted, so stepping past whichever entry ends first visits every
+    overlapping pair of entries once, as `_map_op` does, and stops at the first meeting.
+    """
+    i = j = 0
+    na, nb = len(a), len(b)
+    while i < na and j < nb:
+        alo, ahi, ac = a[i]
+        blo, bhi, bc = b[j]
+        if alo <= bhi and blo <= ahi and child_meet(ac, bc):
+            return True
+        if ahi < bhi:
+            i += 1
+        else:
+            j += 1
+    return False
+
+
+def _addrs_meet(a: _Addrs, b: _Addrs) -> bool:
+    return _map_meet(a, b, _ports_meet)
+
+
+def _protos_meet(a: _Protos, b: _Protos) -> bool:
+    return _map_meet(a, b, _addrs_meet)
 
 
 def _merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -397,13 +448,22 @@ class FlowSet:
             layer = paired
         return layer[0]
 
+    # A set combined with itself is itself (or nothing): the same object comes back, with its
+    # hash already known, which analysers that remember answers by flow set look up often.
+
     def __or__(self, other: FlowSet) -> FlowSet:
+        if other is self:
+            return self
         return FlowSet(_protos_or(self._v4, other._v4), _protos_or(self._v6, other._v6))
 
     def __and__(self, other: FlowSet) -> FlowSet:
+        if other is self:
+            return self
         return FlowSet(_protos_and(self._v4, other._v4), _protos_and(self._v6, other._v6))
 
     def __sub__(self, other: FlowSet) -> FlowSet:
+        if other is self:
+            return _EMPTY
         return FlowSet(_protos_sub(self._v4, other._v4), _protos_sub(self._v6, other._v6))
 
     def __eq__(self, other: object) -> bool:
@@ -428,6 +488,10 @@ class FlowSet:
 
     def __bool__(self) -> bool:
         return bool(self._v4 or self._v6)
+
+    def isdisjoint(self, other: FlowSet) -> bool:
+        """Return True if no flow is in both sets (``not self & other``, without building it)."""
+        return not _protos_meet(self._v4, other._v4) and not _protos_meet(self._v6, other._v6)
 
     def issubset(self, other: FlowSet) -> bool:
         """Return True if every flow of this set is also in other."""
@@ -582,7 +646,9 @@ def _describe_port_range(lo: int, hi: int, icmp: bool) -> str:
 _EMPTY = FlowSet()
 _UNIVERSE_V4 = FlowSet.box(4, (0, PROTO_MAX), (0, _ADDR_MAX[4]), (0, PORT_MAX))
 _UNIVERSE_V6 = FlowSet.box(6, (0, PROTO_MAX), (0, _ADDR_MAX[6]), (0, PORT_MAX))
-_UNIVERSE = _UNIVERSE_V4 | _UNIVERSE_V6
+_ALL_V4: _Protos = _UNIVERSE_V4._v4
+_ALL_V6: _Protos = _UNIVERSE_V6._v6
+_UNIVERSE = FlowSet(_ALL_V4, _ALL_V6)
 
 
 def describe_cidrs(cidrs: Sequence[str], limit: int | None = 3) -> str:

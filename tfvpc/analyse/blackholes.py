@@ -218,7 +218,7 @@ def _broken_peering(
     if any(t.unresolved_exits for t in back):
         return None
     returning = FlowSet.union_all(t.won_by(lambda r: r.target == pcx.address) for t in back)
-    if returning & vpc_addresses(own):
+    if not returning.isdisjoint(vpc_addresses(own)):
         return None
     return _Defect(
         f"no route table of {peer.address} routes {vpc} back through {pcx.address}, so"

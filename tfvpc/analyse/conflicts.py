@@ -4,6 +4,7 @@ shared route partitions and usage indexes."""
 
 from __future__ import annotations
 
+from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.nacl_shadowing import find_shadowed_nacl_rules
 from tfvpc.analyse.return_traffic import find_return_traffic_blocked
 from tfvpc.analyse.routing import RoutingIndex
@@ -20,10 +21,11 @@ def find_conflicts(network: Network) -> list[Finding]:
     Pure: the network is only read, and the order is deterministic.
     """
     usage = usage_of(network)
+    flows = FlowCache(network)
     findings = [
-        *find_sg_rules_blocked_by_nacl(network, usage),
-        *find_return_traffic_blocked(network, RoutingIndex(network), usage),
-        *find_shadowed_nacl_rules(network),
-        *find_redundant_sg_rules(network),
+        *find_sg_rules_blocked_by_nacl(network, usage, flows),
+        *find_return_traffic_blocked(network, RoutingIndex(network), usage, flows),
+        *find_shadowed_nacl_rules(network, flows),
+        *find_redundant_sg_rules(network, flows),
     ]
     return sorted(findings, key=lambda finding: (finding.rule_id, finding.resource))

@@ -10,7 +10,7 @@ naming every unknown they rest on (R-MODEL-1). Paths through an edge-associated 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from tfvpc.analyse.exposure_detours import detour_findings
 from tfvpc.analyse.exposure_evidence import (
@@ -28,7 +28,7 @@ from tfvpc.analyse.exposure_paths import Doubt, Entry, Walk, WalkContext, walk
 from tfvpc.analyse.exposure_text import describe_names, describe_traffic
 from tfvpc.analyse.internet import source_cidrs
 from tfvpc.findings import Certainty, Finding, Severity, make_finding
-from tfvpc.model import Network
+from tfvpc.model import Attachment, Network
 from tfvpc.space import PORT_MAX, FlowSet, describe_cidrs
 
 RULE_ID = "TFV101"
@@ -81,16 +81,30 @@ WEB_PORTS: frozenset[int] = frozenset({80, 443})
 def find_exposures(network: Network) -> list[Finding]:
     """Return the TFV101 findings of the network, sorted by resource, protocol and ports."""
     context = WalkContext(network)
-    walks: dict[str, list[tuple[Walk, Walk]]] = {}
+    by_resource: dict[str, list[Attachment]] = {}
     for address in sorted(network.attachments):
         attachment = network.attachments[address]
-        loose = walk(context, attachment, permissive=True)
-        strict = walk(context, attachment, permissive=False)
-        walks.setdefault(attachment.resource, []).append((loose, strict))
+        by_resource.setdefault(attachment.resource, []).append(attachment)
+    walks: dict[str, list[tuple[Walk, Walk]]] = {}
+    for resource, attachments in by_resource.items():
+        if not any(_addressable(attachment) for attachment in attachments):
+            continue
+        walks[resource] = [
+            (walk(context, a, permissive=True), walk(context, a, permissive=False))
+            for a in attachments
+        ]
+    report = _Report(network, context)
     findings: list[Finding] = []
     for resource in sorted(walks):
-        findings.extend(_resource_findings(network, resource, walks[resource]))
+        findings.extend(report.resource_findings(resource, walks[resource]))
     return sorted(findings, key=_order)
+
+
+def _addressable(attachment: Attachment) -> bool:
+    """Return False when the attachment certainly has no public IPv4 and no IPv6 address: no
+    internet client can address it (§1.6 step 2), so its walks find no way in. A resource
+    none of whose attachments is addressable has no finding, and no doubt to report."""
+    return attachment.public_ipv4 is not False or attachment.ipv6 is not False
 
 
 _LABEL_ORDER = {"all": 0, "tcp": 1, "udp": 2, "icmp": 3, "icmpv6": 4}
@@ -103,27 +117,106 @@ def _order(finding: Finding) -> tuple[str, int, int, tuple[tuple[int, int], ...]
     return (finding.resource, rank, number, finding.ports or (), finding.certainty)
 
 
-def _resource_findings(
-    network: Network, resource: str, walks: list[tuple[Walk, Walk]]
-) -> list[Finding]:
-    loose_entries = [entry for loose, _ in walks for entry in loose.entries]
-    strict_entries = [entry for _, strict in walks for entry in strict.entries]
-    doubts = [doubt for loose, _ in walks for doubt in loose.doubts]
-    most = FlowSet.union_all(entry.exposed for entry in loose_entries)
-    least = FlowSet.union_all(entry.exposed for entry in strict_entries) & most
-    out: list[Finding] = []
-    readings: tuple[tuple[Certainty, FlowSet, list[Entry]], ...] = (
-        ("definite", least, strict_entries),
-        ("possible", most - least, loose_entries),
-    )
-    for certainty, flows, entries in readings:
-        out.extend(
-            _finding(network, resource, certainty, group, entries, doubts)
-            for group in protocol_groups(flows)
+class _Report:
+    """Turns walks into findings; resources exposed alike (same groups, NACLs and routes in
+    VPCs built alike) share the flow sets, so their words are worked out once."""
+
+    def __init__(self, network: Network, context: WalkContext) -> None:
+        self.network = network
+        self.context = context
+        self._groups: dict[FlowSet, list[ProtocolGroup]] = {}
+        self._internet: dict[tuple[str | None, ...], FlowSet] = {}
+        self._sources: dict[tuple[FlowSet, FlowSet], list[str]] = {}
+        self._described: dict[tuple[str, ...], str] = {}
+
+    def resource_findings(self, resource: str, walks: list[tuple[Walk, Walk]]) -> list[Finding]:
+        """Return the findings of one resource from the walks of its attachments."""
+        loose_entries = [entry for loose, _ in walks for entry in loose.entries]
+        strict_entries = [entry for _, strict in walks for entry in strict.entries]
+        doubts = [doubt for loose, _ in walks for doubt in loose.doubts]
+        most = FlowSet.union_all(entry.exposed for entry in loose_entries)
+        least = FlowSet.union_all(entry.exposed for entry in strict_entries) & most
+        out: list[Finding] = []
+        readings: tuple[tuple[Certainty, FlowSet, list[Entry]], ...] = (
+            ("definite", least, strict_entries),
+            ("possible", most - least, loose_entries),
         )
-    detours = [detour for loose, _ in walks for detour in loose.detours]
-    out.extend(detour_findings(network, RULE_ID, resource, detours))
-    return out
+        for certainty, flows, entries in readings:
+            out.extend(
+                self.finding(resource, certainty, group, entries, doubts)
+                for group in self.protocol_groups(flows)
+            )
+        detours = [detour for loose, _ in walks for detour in loose.detours]
+        out.extend(detour_findings(self.network, RULE_ID, resource, detours))
+        return out
+
+    def protocol_groups(self, flows: FlowSet) -> list[ProtocolGroup]:
+        """Return `protocol_groups(flows)`, once per distinct set."""
+        found = self._groups.get(flows)
+        if found is None:
+            found = self._groups[flows] = protocol_groups(flows) if flows else []
+        return found
+
+    def sources(self, flows: FlowSet, vpcs: Iterable[str | None]) -> list[str]:
+        """Return `source_cidrs(flows, internet_of(network, vpcs))`, once per distinct pair
+        of sets."""
+        seen = tuple(dict.fromkeys(vpcs))
+        internet = self._internet.get(seen)
+        if internet is None:
+            internet = self._internet[seen] = internet_of(self.network, seen)
+        key = (flows, internet)
+        found = self._sources.get(key)
+        if found is None:
+            found = self._sources[key] = source_cidrs(flows, internet)
+        return found
+
+    def describe_cidrs(self, cidrs: list[str]) -> str:
+        """Return `describe_cidrs(cidrs)`, once per distinct list."""
+        key = tuple(cidrs)
+        found = self._described.get(key)
+        if found is None:
+            found = self._described[key] = describe_cidrs(cidrs)
+        return found
+
+    def finding(
+        self,
+        resource: str,
+        certainty: Certainty,
+        group: ProtocolGroup,
+        entries: Sequence[Entry],
+        doubts: Sequence[Doubt],
+    ) -> Finding:
+        """Return the finding of one protocol group of one resource under one reading."""
+        network = self.network
+        flows = group.flows
+        uses = uses_of(entries, flows)
+        ports = group.ports()
+        sources = self.sources(flows, (use.entry.vpc for use in uses))
+        path = path_of(network, resource, uses)
+        gateways = list(dict.fromkeys(use.entry.gateway for use in uses))
+        verb = "accepts" if certainty == "definite" else "may accept"
+        message = (
+            f"{resource} {verb} {describe_traffic(group.label, ports, group.excluded)} from the "
+            f"internet ({self.describe_cidrs(sources)}) via {describe_names(gateways)}"
+            f"{reply_notes(uses)}"
+        )
+        if certainty == "possible":
+            message += f", resting on unknowns: {'; '.join(reasons_for(doubts, flows))}"
+        message += f"; {fix_for(resource, uses)}"
+        return make_finding(
+            RULE_ID,
+            resource=resource,
+            message=message,
+            severity=severity_of(group.label, ports),
+            certainty=certainty,
+            related=related_of(resource, path, uses),
+            protocol=group.label,
+            ports=ports,
+            sources=tuple(sources),
+            path=tuple(path),
+            location=location_of(network, resource, uses),
+            fingerprint_extra="" if certainty == "definite" else "possible",
+        )
 
 
 def severity_of(label: str, ports: PortRanges | None) -> Severity:
@@ -139,42 +232,3 @@ def severity_of(label: str, ports: PortRanges | None) -> Severity:
         if label == "tcp" and all(p in WEB_PORTS for lo, hi in ports for p in range(lo, hi + 1)):
             return Severity.LOW
     return Severity.HIGH
-
-
-def _finding(
-    network: Network,
-    resource: str,
-    certainty: Certainty,
-    group: ProtocolGroup,
-    entries: Sequence[Entry],
-    doubts: Sequence[Doubt],
-) -> Finding:
-    flows = group.flows
-    uses = uses_of(entries, flows)
-    ports = group.ports()
-    sources = source_cidrs(flows, internet_of(network, (use.entry.vpc for use in uses)))
-    path = path_of(network, resource, uses)
-    gateways = list(dict.fromkeys(use.entry.gateway for use in uses))
-    verb = "accepts" if certainty == "definite" else "may accept"
-    message = (
-        f"{resource} {verb} {describe_traffic(group.label, ports, group.excluded)} from the "
-        f"internet ({describe_cidrs(sources)}) via {describe_names(gateways)}"
-        f"{reply_notes(uses)}"
-    )
-    if certainty == "possible":
-        message += f", resting on unknowns: {'; '.join(reasons_for(doubts, flows))}"
-    message += f"; {fix_for(resource, uses)}"
-    return make_finding(
-        RULE_ID,
-        resource=resource,
-        message=message,
-        severity=severity_of(group.label, ports),
-        certainty=certainty,
-        related=related_of(resource, path, uses),
-        protocol=group.label,
-        ports=ports,
-        sources=tuple(sources),
-        path=tuple(path),
-        location=location_of(network, resource, uses),
-        fingerprint_extra="" if certainty == "definite" else "possible",
-    )

@@ -42,7 +42,7 @@ def uses_of(entries: Iterable[Entry], flows: FlowSet) -> list[Use]:
     for entry in entries:
         part = entry.exposed & flows
         if part:
-            matches = tuple(match for match in entry.sg_rules if match.flows & part)
+            matches = tuple(m for m in entry.sg_rules if not m.flows.isdisjoint(part))
             out.append(Use(entry, part, matches))
     return out
 
@@ -65,12 +65,22 @@ def path_of(network: Network, resource: str, uses: Sequence[Use]) -> list[Hop]:
         entry, part = use.entry, use.part
         middle.append(Hop(hop=entry.gateway))
         if entry.route_table is not None:
-            routes = [describe_route(s.route) for s in entry.routes if s.destinations & part]
+            routes = [
+                describe_route(s.route) for s in entry.routes if not s.destinations.isdisjoint(part)
+            ]
             middle.append(Hop(hop=entry.route_table, detail="; ".join(routes) or None))
         if entry.nacl is not None:
             replies = needed_replies(part)
-            rules = [f"inbound {describe_nacl_rule(r)}" for r, f in entry.nacl_in if f & part]
-            rules += [f"outbound {describe_nacl_rule(r)}" for r, f in entry.nacl_out if f & replies]
+            rules = [
+                f"inbound {describe_nacl_rule(r)}"
+                for r, f in entry.nacl_in
+                if not f.isdisjoint(part)
+            ]
+            rules += [
+                f"outbound {describe_nacl_rule(r)}"
+                for r, f in entry.nacl_out
+                if not f.isdisjoint(replies)
+            ]
             middle.append(Hop(hop=entry.nacl, detail="; ".join(rules) or None))
         middle.extend(
             Hop(hop=match.group, detail=describe_sg_rule(match.rule, match.group))
@@ -152,8 +162,14 @@ def groups_of(uses: Sequence[Use]) -> list[str]:
 
 def reply_notes(uses: Sequence[Use]) -> str:
     """Return the parenthesised note on replies the outbound NACL drops (R-NACL-11), or ''."""
-    silent = [use.entry.nacl or "the NACL" for use in uses if use.entry.no_reply & use.part]
-    partial = [use.entry.nacl or "the NACL" for use in uses if use.entry.partial_reply & use.part]
+    silent = [
+        use.entry.nacl or "the NACL" for use in uses if not use.entry.no_reply.isdisjoint(use.part)
+    ]
+    partial = [
+        use.entry.nacl or "the NACL"
+        for use in uses
+        if not use.entry.partial_reply.isdisjoint(use.part)
+    ]
     notes = []
     if silent:
         names = describe_names(list(dict.fromkeys(silent)))
@@ -169,7 +185,12 @@ def reply_notes(uses: Sequence[Use]) -> str:
 
 def reasons_for(doubts: Sequence[Doubt], flows: FlowSet) -> list[str]:
     """Return the unknowns the flows rest on (every recorded one if none is tied to them)."""
-    tied = [reason for doubt in doubts if doubt.affected & flows for reason in doubt.reasons]
+    tied = [
+        reason
+        for doubt in doubts
+        if not doubt.affected.isdisjoint(flows)
+        for reason in doubt.reasons
+    ]
     every = [reason for doubt in doubts for reason in doubt.reasons]
     return list(dict.fromkeys(tied or every)) or ["unknown values"]
 

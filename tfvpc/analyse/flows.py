@@ -13,7 +13,7 @@ read here; what an analyser makes of unknowns on whole groups or ACLs is its own
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -153,22 +153,29 @@ def sg_rule_flows(rule: SgRule, network: Network, *, permissive: bool) -> FlowSe
     be when `permissive`, and give nothing otherwise; a rule with unknowns gives nothing when
     not `permissive`.
     """
+    key = sg_flows_key(rule, network, permissive=permissive)
+    return sg_key_flows(key) if key is not None else FlowSet.empty()
+
+
+SgFlowsKey = tuple[
+    int, int | None, int | None, tuple[tuple[Family, int, int], ...], tuple[Family, ...]
+]
+"""What the flows of an SG rule under one reading depend on: protocol, ports, the address
+spans its peer certainly covers and the families it widens to."""
+
+
+def sg_flows_key(rule: SgRule, network: Network, *, permissive: bool) -> SgFlowsKey | None:
+    """Return the value `sg_rule_flows` computes the rule's flows from; None when it gives
+    nothing (a rule with unknowns under the strict reading)."""
     if rule.unknowns and not permissive:
-        return FlowSet.empty()
+        return None
     spans, open_families = sg_peer_spans(rule, network)
-    return _sg_flows_cached(
-        rule.protocol, rule.from_port, rule.to_port, spans, open_families if permissive else ()
-    )
+    return (rule.protocol, rule.from_port, rule.to_port, spans, open_families if permissive else ())
 
 
-@lru_cache(maxsize=16384)
-def _sg_flows_cached(
-    protocol: int,
-    from_port: int | None,
-    to_port: int | None,
-    spans: tuple[tuple[Family, int, int], ...],
-    open_families: tuple[Family, ...],
-) -> FlowSet:
+def sg_key_flows(key: SgFlowsKey) -> FlowSet:
+    """Return the flows of an SG rule from its `sg_flows_key`."""
+    protocol, from_port, to_port, spans, open_families = key
     space = _sg_space(protocol, from_port, to_port)
     if space is None:
         return FlowSet.empty()
@@ -209,34 +216,37 @@ def nacl_decisions(nacl: Nacl, egress: bool, *, permissive: bool) -> list[NaclDe
     denies (R-NACL-3), and flows no entry matches are denied. An entry with unknowns is widened
     when that can only add allowed flows (an allow under `permissive`, a deny under strict) and
     narrowed otherwise, so the allowed flows are the most (`permissive`) or the least (strict)
-    that any reading of the unknowns allows. Results are cached per ACL, direction and reading.
+    that any reading of the unknowns allows. `FlowCache` keeps them for one analysis.
     """
-    return list(_decisions(nacl, egress, permissive))
+    rules = evaluation_order(nacl, egress)
+    return list(zip(rules, decided_flows(rules, permissive=permissive), strict=True))
 
 
 def nacl_allowed(nacl: Nacl, egress: bool, *, permissive: bool) -> FlowSet:
     """Return the flows one direction of a NACL allows (see `nacl_decisions` for unknowns)."""
-    return _allowed(nacl, egress, permissive)
+    return allowed_of(nacl_decisions(nacl, egress, permissive=permissive))
 
 
-@lru_cache(maxsize=4096)
-def _decisions(nacl: Nacl, egress: bool, permissive: bool) -> tuple[NaclDecision, ...]:
-    rules = sorted(nacl.egress if egress else nacl.ingress, key=lambda rule: rule.rule_no)
+def evaluation_order(nacl: Nacl, egress: bool) -> tuple[NaclRule, ...]:
+    """Return the entries of one direction by ascending rule number (R-NACL-2)."""
+    return tuple(sorted(nacl.egress if egress else nacl.ingress, key=lambda rule: rule.rule_no))
+
+
+def decided_flows(rules: Sequence[NaclRule], *, permissive: bool) -> tuple[FlowSet, ...]:
+    """Return, for entries in evaluation order, the flows each decides (see `nacl_decisions`)."""
     decided = FlowSet.empty()
-    out: list[NaclDecision] = []
+    out: list[FlowSet] = []
     for rule in rules:
         widen = permissive == (rule.action == "allow")
         match = nacl_rule_flows(rule, permissive=widen)
-        out.append((rule, match - decided))
+        out.append(match - decided)
         decided = decided | match
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)
-def _allowed(nacl: Nacl, egress: bool, permissive: bool) -> FlowSet:
-    return FlowSet.union_all(
-        flows for rule, flows in _decisions(nacl, egress, permissive) if rule.action == "allow"
-    )
+def allowed_of(decisions: Iterable[NaclDecision]) -> FlowSet:
+    """Return the union of the flows that the allow entries among `decisions` decide."""
+    return FlowSet.union_all(flows for rule, flows in decisions if rule.action == "allow")
 
 
 SgDirection = Literal["ingress", "egress"]
@@ -427,7 +437,6 @@ def _parts(requests: FlowSet) -> Iterator[tuple[_ReplyClass, FlowSet]]:
             yield reply, part
 
 
-@lru_cache(maxsize=4096)
 def needed_replies(requests: FlowSet) -> FlowSet:
     """Return the reply flows that `requests` need, in the opposite direction.
 
@@ -441,7 +450,6 @@ def needed_replies(requests: FlowSet) -> FlowSet:
     )
 
 
-@lru_cache(maxsize=4096)
 def return_split(requests: FlowSet, allowed_back: FlowSet) -> ReturnSplit:
     """Return `requests` partitioned by how many of their replies `allowed_back` allows.
 

@@ -71,12 +71,7 @@ def internet_sources(vpc: Vpc | None, family: Family) -> FlowSet:
     so they are removed even when they are public addresses. CIDRs that do not parse are
     ignored.
     """
-    return _internet_sources(family, vpc_cidrs(vpc, family))
-
-
-@lru_cache(maxsize=1024)
-def _internet_sources(family: Family, cidrs: tuple[str, ...]) -> FlowSet:
-    return public_addresses(family) - addresses_of_all(cidrs)
+    return public_addresses(family) - addresses_of_all(vpc_cidrs(vpc, family))
 
 
 def source_cidrs(sources: FlowSet, internet: FlowSet) -> list[str]:
@@ -95,7 +90,6 @@ def source_cidrs(sources: FlowSet, internet: FlowSet) -> list[str]:
     ]
 
 
-@lru_cache(maxsize=4096)
 def _render(
     family: Family, wanted: tuple[tuple[int, int], ...], internet: FlowSet
 ) -> tuple[str, ...]:
@@ -112,7 +106,6 @@ def _render(
     return tuple(out)
 
 
-@lru_cache(maxsize=64)
 def _outside(internet: FlowSet, family: Family) -> list[tuple[int, int]]:
     """Return the address ranges of `family` that `internet` does not hold."""
     out: list[tuple[int, int]] = []

@@ -21,71 +21,124 @@ only port 0 (R-NACL-6), almost always a mistake for "all ports".
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from tfvpc.analyse.exposure_groups import protocol_groups
+from tfvpc.analyse.exposure_groups import ProtocolGroup, protocol_groups
 from tfvpc.analyse.exposure_text import describe_nacl_rule, protocol_label
-from tfvpc.analyse.flows import TCP, UDP, nacl_rule_flows
+from tfvpc.analyse.flow_cache import FlowCache
+from tfvpc.analyse.flows import TCP, UDP, evaluation_order, nacl_rule_flows
 from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, NaclRule, Network
 from tfvpc.space import FlowSet
 
 
-def find_shadowed_nacl_rules(network: Network) -> list[Finding]:
+@dataclass(frozen=True)
+class _Shadow:
+    """An entry that never matches: its position, flows, certainty and the positions of the
+    earlier entries that decide its flows, in evaluation order."""
+
+    position: int
+    flows: FlowSet
+    certainty: Certainty
+    deciders: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Verdicts:
+    """What one direction's entries (in evaluation order) say about themselves."""
+
+    port_zero: tuple[int, ...]
+    shadows: tuple[_Shadow, ...]
+
+
+def find_shadowed_nacl_rules(network: Network, flows: FlowCache) -> list[Finding]:
     """Return the TFV303 findings of every NACL, by NACL address, inbound before outbound."""
+    # NACLs whose entries are alike (one module per VPC) are judged once.
+    verdicts: dict[int, _Verdicts] = {}
+    groups: dict[FlowSet, list[ProtocolGroup]] = {}
     findings: list[Finding] = []
     for address in sorted(network.nacls):
         nacl = network.nacls[address]
         for egress in (False, True):
-            findings.extend(_direction(network, nacl, egress))
+            rules = evaluation_order(nacl, egress)
+            token = flows.nacl_token(nacl, egress)
+            if token not in verdicts:
+                verdicts[token] = _judge(rules)
+            findings.extend(_direction(network, nacl, rules, verdicts[token], groups))
     return findings
 
 
-def _direction(network: Network, nacl: Nacl, egress: bool) -> Iterator[Finding]:
-    rules = sorted(nacl.egress if egress else nacl.ingress, key=lambda rule: rule.rule_no)
-    earlier: list[tuple[NaclRule, FlowSet]] = []
+def _judge(rules: tuple[NaclRule, ...]) -> _Verdicts:
+    """Return which entries of one direction match only port 0 and which never match."""
+    earlier: list[tuple[int, FlowSet]] = []
     certain = FlowSet.empty()
     maybe = FlowSet.empty()
-    for rule in rules:
+    port_zero: list[int] = []
+    shadows: list[_Shadow] = []
+    for position, rule in enumerate(rules):
         if rule.is_default_deny:
             continue
         strict = nacl_rule_flows(rule, permissive=False)
         widest = nacl_rule_flows(rule, permissive=True)
         if _port_zero(rule):
-            yield _port_zero_finding(network, nacl, rule)
+            port_zero.append(position)
         if not rule.unknowns and widest == strict and widest and widest.issubset(maybe):
             certainty: Certainty = "definite" if widest.issubset(certain) else "possible"
-            yield _shadow_finding(network, nacl, rule, widest, earlier, certainty)
-        earlier.append((rule, widest))
+            deciders = _deciders(widest, earlier)
+            shadows.append(_Shadow(position, widest, certainty, deciders))
+        earlier.append((position, widest))
         certain = certain | strict
         maybe = maybe | widest
+    return _Verdicts(tuple(port_zero), tuple(shadows))
+
+
+def _direction(
+    network: Network,
+    nacl: Nacl,
+    rules: tuple[NaclRule, ...],
+    verdicts: _Verdicts,
+    groups: dict[FlowSet, list[ProtocolGroup]],
+) -> Iterator[Finding]:
+    """Yield one direction's findings, in evaluation order (port 0 before shadowing)."""
+    shadows = {shadow.position: shadow for shadow in verdicts.shadows}
+    for position in sorted({*verdicts.port_zero, *shadows}):
+        rule = rules[position]
+        if position in verdicts.port_zero:
+            yield _port_zero_finding(network, nacl, rule)
+        shadow = shadows.get(position)
+        if shadow is not None:
+            deciders = [rules[index] for index in shadow.deciders]
+            if shadow.flows not in groups:
+                groups[shadow.flows] = protocol_groups(shadow.flows)
+            yield _shadow_finding(network, nacl, rule, shadow, deciders, groups[shadow.flows])
 
 
 def _port_zero(rule: NaclRule) -> bool:
     return rule.protocol in (TCP, UDP) and rule.from_port == 0 and rule.to_port == 0
 
 
-def _deciders(flows: FlowSet, earlier: list[tuple[NaclRule, FlowSet]]) -> list[NaclRule]:
+def _deciders(flows: FlowSet, earlier: list[tuple[int, FlowSet]]) -> tuple[int, ...]:
     """Return the earlier entries that decide part of `flows`, in evaluation order."""
-    out: list[NaclRule] = []
+    out: list[int] = []
     left = flows
-    for rule, matched in earlier:
-        if left & matched:
-            out.append(rule)
+    for position, matched in earlier:
+        if not left.isdisjoint(matched):
+            out.append(position)
             left = left - matched
         if not left:
             break
-    return out
+    return tuple(out)
 
 
 def _shadow_finding(
     network: Network,
     nacl: Nacl,
     rule: NaclRule,
-    flows: FlowSet,
-    earlier: list[tuple[NaclRule, FlowSet]],
-    certainty: Certainty,
+    shadow: _Shadow,
+    deciders: list[NaclRule],
+    groups: list[ProtocolGroup],
 ) -> Finding:
-    deciders = _deciders(flows, earlier)
+    flows = shadow.flows
     actions = {d.action for d in deciders}
     if rule.action == "deny" and "allow" in actions:
         severity, effect = Severity.HIGH, "the deny never fires: earlier allows let its traffic in"
@@ -96,13 +149,12 @@ def _shadow_finding(
     direction = "outbound" if rule.egress else "inbound"
     shown = describe_nacl_rule(rule)
     covering = "; ".join(describe_nacl_rule(d) for d in deciders)
-    groups = protocol_groups(flows)
     origin = rule.origin or nacl.address
     return make_finding(
         "TFV303",
         resource=origin,
         severity=severity,
-        certainty=certainty,
+        certainty=shadow.certainty,
         message=(
             f"{direction} {shown} of {nacl.address} can never match: lower-numbered rules"
             f" ({covering}) decide all its traffic first, so {effect} (R-NACL-2)"

@@ -46,7 +46,7 @@ def find_public_subnets_without_route(
         if vpc is None or not evidence or not tables:
             continue
         internet = FlowSet.universe(4) - vpc_addresses(vpc)
-        public = [t for t in tables if _internet_routed(network, t, vpc) & internet]
+        public = [t for t in tables if not _internet_routed(network, t, vpc).isdisjoint(internet)]
         if len(public) == len(tables):
             continue
         maybe = [

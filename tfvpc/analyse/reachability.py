@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tfvpc.analyse.addressing import find_cidr_conflicts
 from tfvpc.analyse.blackholes import find_blackhole_routes
+from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.public_subnets import find_public_subnets_without_route
 from tfvpc.analyse.routing import RoutingIndex
 from tfvpc.analyse.unreachable import find_unreachable_subnets
@@ -21,7 +22,7 @@ def find_reachability_problems(network: Network) -> list[Finding]:
     """
     routing = RoutingIndex(network)
     findings = [
-        *find_unreachable_subnets(network, routing),
+        *find_unreachable_subnets(network, routing, FlowCache(network)),
         *find_public_subnets_without_route(network, routing, usage_of(network)),
         *find_blackhole_routes(network, routing),
         *find_cidr_conflicts(network),

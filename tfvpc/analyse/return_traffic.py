@@ -31,26 +31,16 @@ from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
     describe_traffic,
 )
-from tfvpc.analyse.flows import (
-    ICMP,
-    ICMPV6,
-    TCP,
-    UDP,
-    SgDirection,
-    nacl_allowed,
-    nacl_decisions,
-    needed_replies,
-    return_split,
-    sg_allowed_union,
-)
+from tfvpc.analyse.flow_cache import FlowCache
+from tfvpc.analyse.flows import ICMP, ICMPV6, TCP, UDP, SgDirection
 from tfvpc.analyse.routing import (
     RoutingIndex,
     TableRouting,
     family_window,
     gateway_of,
     route_to_attached_igw,
-    subnet_addresses,
 )
+from tfvpc.analyse.subnet_space import SubnetSpace
 from tfvpc.analyse.usage import Usage
 from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
 from tfvpc.model import Attachment, Nacl, Network, Route, Subnet
@@ -79,10 +69,11 @@ class _Blocked:
 
 
 def find_return_traffic_blocked(
-    network: Network, routing: RoutingIndex, usage: Usage
+    network: Network, routing: RoutingIndex, usage: Usage, flows: FlowCache
 ) -> list[Finding]:
     """Return the TFV302 findings, by NACL address, server side first, full before partial."""
     blocked: dict[tuple[str, str, bool, Certainty], _Blocked] = {}
+    sides = _Sides(network, routing, usage, flows)
     for address in sorted(network.subnets):
         subnet = network.subnets[address]
         if not usage.is_used(address) or not subnet.nacls:
@@ -91,50 +82,85 @@ def find_return_traffic_blocked(
             continue
         for nacl_address in subnet.nacls:
             nacl = network.nacls[nacl_address]
-            for side, requests, users in _requests(network, routing, usage, subnet, nacl):
-                _collect(blocked, nacl, side, subnet, requests, users)
+            for side, requests, users in sides.requests(subnet, nacl):
+                _collect(flows, blocked, nacl, side, subnet, requests, users)
     findings: list[Finding] = []
     for key in sorted(blocked, key=lambda k: (k[0], k[1] == _CLIENT, not k[2], k[3])):
-        findings.extend(_findings(network, blocked[key]))
+        findings.extend(_findings(network, flows, blocked[key]))
     return findings
 
 
-def _requests(
-    network: Network, routing: RoutingIndex, usage: Usage, subnet: Subnet, nacl: Nacl
-) -> Iterator[tuple[str, tuple[FlowSet, FlowSet], list[str]]]:
-    """Yield (side, (strict requests, permissive requests), users) for one subnet and NACL."""
-    # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has no address in.
-    window = family_window(subnet) - subnet_addresses(subnet)
-    attachments = usage.by_subnet.get(subnet.address, [])
-    groups = [g for a in attachments for g in a.security_groups]
-    users = [a.resource for a in attachments]
+class _Sides:
+    """The requests of both sides of every subnet of one analysis.
 
-    def admitted(direction: SgDirection, *, permissive: bool) -> FlowSet:
-        allowed = sg_allowed_union(groups, direction, network, permissive=permissive)
-        return allowed & nacl_allowed(nacl, direction == "egress", permissive=permissive) & window
+    Subnets alike in groups, NACL and routes (one module per VPC) ask the same intersections:
+    each is computed once, before the subnet's own addresses are taken out.
+    """
 
-    if attachments:
-        served = _protocols(SERVER_PROTOCOLS)
-        yield (
-            _SERVER,
-            (
-                admitted("ingress", permissive=False) & served,
-                admitted("ingress", permissive=True) & served,
-            ),
-            users,
+    def __init__(
+        self, network: Network, routing: RoutingIndex, usage: Usage, flows: FlowCache
+    ) -> None:
+        self.network = network
+        self.routing = routing
+        self.usage = usage
+        self.flows = flows
+        self.space = SubnetSpace()
+        self.served = _protocols(SERVER_PROTOCOLS)
+        self.client_protocols = _protocols(CLIENT_PROTOCOLS)
+        self._met: dict[tuple[FlowSet, ...], FlowSet] = {}
+
+    def meet(self, *sets: FlowSet) -> FlowSet:
+        """Return the intersection of `sets`, once per distinct tuple of sets."""
+        found = self._met.get(sets)
+        if found is None:
+            found = sets[0]
+            for other in sets[1:]:
+                found = found & other
+            self._met[sets] = found
+        return found
+
+    def requests(
+        self, subnet: Subnet, nacl: Nacl
+    ) -> Iterator[tuple[str, tuple[FlowSet, FlowSet], list[str]]]:
+        """Yield (side, (strict requests, permissive requests), users) for one subnet and
+        NACL."""
+        flows = self.flows
+        attachments = self.usage.by_subnet.get(subnet.address, [])
+        groups = [g for a in attachments for g in a.security_groups]
+        users = [a.resource for a in attachments]
+
+        def admitted(direction: SgDirection, within: FlowSet, *, permissive: bool) -> FlowSet:
+            allowed = flows.group_union(groups, direction, permissive=permissive)
+            through = flows.nacl_allowed(nacl, direction == "egress", permissive=permissive)
+            # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
+            met = self.meet(allowed, through, within, family_window(subnet))
+            return self.space.outside(met, subnet)
+
+        if attachments:
+            yield (
+                _SERVER,
+                (
+                    admitted("ingress", self.served, permissive=False),
+                    admitted("ingress", self.served, permissive=True),
+                ),
+                users,
+            )
+        tables = self.routing.of_subnet(subnet)
+        internet = _internet(self.network, subnet, tables)
+        destinations = _destinations(self.network, subnet, tables, attachments, internet)
+        reachable = destinations & self.client_protocols
+        nats = [
+            n for n in self.usage.nat_by_subnet.get(subnet.address, []) if n.public is not False
+        ]
+        via_nat = self.space.crossing(internet, subnet) if nats else FlowSet.empty()
+        via_nat = via_nat & self.client_protocols
+        clients = (
+            admitted("egress", reachable, permissive=False)
+            | flows.nacl_allowed(nacl, True, permissive=False) & via_nat,
+            admitted("egress", reachable, permissive=True)
+            | flows.nacl_allowed(nacl, True, permissive=True) & via_nat,
         )
-    tables = routing.of_subnet(subnet)
-    reachable = _destinations(network, subnet, tables, attachments) & _protocols(CLIENT_PROTOCOLS)
-    nats = [n for n in usage.nat_by_subnet.get(subnet.address, []) if n.public is not False]
-    via_nat = _internet(network, subnet, tables) & window if nats else FlowSet.empty()
-    via_nat = via_nat & _protocols(CLIENT_PROTOCOLS)
-    clients = (
-        admitted("egress", permissive=False) & reachable
-        | nacl_allowed(nacl, True, permissive=False) & via_nat,
-        admitted("egress", permissive=True) & reachable
-        | nacl_allowed(nacl, True, permissive=True) & via_nat,
-    )
-    yield _CLIENT, clients, [*users, *(n.address for n in nats)]
+        yield _CLIENT, clients, [*users, *(n.address for n in nats)]
 
 
 def _protocols(numbers: tuple[int, ...]) -> FlowSet:
@@ -152,9 +178,14 @@ def _internet(network: Network, subnet: Subnet, tables: list[TableRouting]) -> F
 
 
 def _destinations(
-    network: Network, subnet: Subnet, tables: list[TableRouting], attachments: list[Attachment]
+    network: Network,
+    subnet: Subnet,
+    tables: list[TableRouting],
+    attachments: list[Attachment],
+    internet: FlowSet,
 ) -> FlowSet:
-    """Return the destinations attachments of the subnet can reach through its route tables.
+    """Return the destinations attachments of the subnet can reach through its route tables;
+    `internet` are those it routes to an internet gateway of its VPC (`_internet`).
 
     Internet gateways count only for attachments that may hold a public address (IPv4) or an
     IPv6 address (R-IP-1, R-IP-4); routes to a gateway of another VPC carry nothing (R-RT-7).
@@ -174,13 +205,14 @@ def _destinations(
 
     reachable = FlowSet.union_all(t.won_by(usable) for t in tables)
     if not public4:
-        reachable = reachable - (_internet(network, subnet, tables).restrict(family=4))
+        reachable = reachable - internet.restrict(family=4)
     if not public6:
-        reachable = reachable - (_internet(network, subnet, tables).restrict(family=6))
+        reachable = reachable - internet.restrict(family=6)
     return reachable
 
 
 def _collect(
+    cache: FlowCache,
     blocked: dict[tuple[str, str, bool, Certainty], _Blocked],
     nacl: Nacl,
     side: str,
@@ -191,8 +223,8 @@ def _collect(
     """Add the subnet's requests whose replies are wholly or partly dropped to `blocked`."""
     strict, widest = requests
     replies_out = side == _SERVER
-    sure = return_split(strict, nacl_allowed(nacl, replies_out, permissive=True))
-    maybe = return_split(widest, nacl_allowed(nacl, replies_out, permissive=False))
+    sure = cache.return_split(strict, cache.nacl_allowed(nacl, replies_out, permissive=True))
+    maybe = cache.return_split(widest, cache.nacl_allowed(nacl, replies_out, permissive=False))
     parts: tuple[tuple[bool, Certainty, FlowSet], ...] = (
         (True, "definite", sure.none),
         (False, "definite", sure.partial),
@@ -211,22 +243,22 @@ def _collect(
         entry.users.extend(u for u in users if u not in entry.users)
 
 
-def _findings(network: Network, blocked: _Blocked) -> Iterator[Finding]:
+def _findings(network: Network, cache: FlowCache, blocked: _Blocked) -> Iterator[Finding]:
     nacl = blocked.nacl
     server = blocked.side == _SERVER
     request_out = not server
     forward = "outbound" if request_out else "inbound"
     back = "inbound" if request_out else "outbound"
-    replies = needed_replies(blocked.flows)
+    replies = cache.needed_replies(blocked.flows)
     blockers = [
         describe_nacl_rule(rule)
-        for rule, decided in nacl_decisions(nacl, not request_out, permissive=True)
-        if rule.action == "deny" and decided & replies
+        for rule, decided in cache.nacl_decisions(nacl, not request_out, permissive=True)
+        if rule.action == "deny" and not decided.isdisjoint(replies)
     ]
     admitting = [
         describe_nacl_rule(rule)
-        for rule, decided in nacl_decisions(nacl, request_out, permissive=True)
-        if rule.action == "allow" and decided & blocked.flows
+        for rule, decided in cache.nacl_decisions(nacl, request_out, permissive=True)
+        if rule.action == "allow" and not decided.isdisjoint(blocked.flows)
     ]
     users = ", ".join(blocked.users[:3]) + (
         f" and {len(blocked.users) - 3} more" if len(blocked.users) > 3 else ""

@@ -22,35 +22,28 @@ NACL; a drop that only the strict reading (or an ambiguous placement) gives is "
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from tfvpc.analyse.exposure_groups import protocol_groups
+from tfvpc.analyse.exposure_groups import ProtocolGroup, protocol_groups
 from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
     describe_sg_rule,
     describe_traffic,
     protocol_label,
 )
-from tfvpc.analyse.flows import (
-    nacl_allowed,
-    nacl_decisions,
-    needed_replies,
-    return_split,
-    sg_rule_flows,
-)
+from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.peer_space import for_every_address, group_peer_subnets, with_cidr_peer
-from tfvpc.analyse.routing import family_window, subnet_addresses
 from tfvpc.analyse.sg_redundancy import signature
+from tfvpc.analyse.subnet_space import SubnetSpace
 from tfvpc.analyse.usage import Usage
 from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, Network, SecurityGroup, SgRule, Subnet
-from tfvpc.space import FlowSet, describe_cidrs
+from tfvpc.space import Family, FlowSet, cidr_range, describe_cidrs
 
 _SHOWN = 3
 
 
-@dataclass(frozen=True)
-class _Drop:
+class _Drop(NamedTuple):
     """What one subnet's NACL does to one rule."""
 
     subnet: Subnet
@@ -60,172 +53,356 @@ class _Drop:
     definite: FlowSet
     possible: FlowSet
     certain_placement: bool
+    whole: tuple[FlowSet, FlowSet] | None = None
+    """For an address peer whose flows reach the subnet's own addresses: `definite` and
+    `possible` before those addresses were taken out."""
 
 
-def find_sg_rules_blocked_by_nacl(network: Network, usage: Usage) -> list[Finding]:
+_Spans = dict[Family, list[tuple[int, int]]]
+"""Address ranges per family."""
+
+
+_NaclKey = tuple[tuple[int, int], ...]
+"""The entries of the candidate NACLs, both directions, as `FlowCache.nacl_token`s."""
+
+
+class _Guard(NamedTuple):
+    """A subnet's candidate NACLs, and their entries as `_NaclKey`s for rules of each
+    direction (ingress, egress)."""
+
+    nacls: tuple[Nacl, ...]
+    keys: tuple[_NaclKey, _NaclKey]
+
+
+def find_sg_rules_blocked_by_nacl(
+    network: Network, usage: Usage, flows: FlowCache
+) -> list[Finding]:
     """Return the TFV301 findings, by group address and rule order."""
+    judge = _Judge(network, usage, flows)
     findings: list[Finding] = []
     for address in sorted(usage.by_security_group):
         group = network.security_groups.get(address)
         if group is not None:
-            findings.extend(_group(network, usage, group))
+            findings.extend(judge.group(group))
     return findings
 
 
-def _group(network: Network, usage: Usage, group: SecurityGroup) -> Iterator[Finding]:
-    attachments = usage.by_security_group[group.address]
-    certain = {a.subnets[0] for a in attachments if len(a.subnets) == 1}
-    subnets = [
-        network.subnets[s] for s in usage.subnets_of_group(group.address) if s in network.subnets
-    ]
-    seen: set[tuple[object, ...]] = set()
-    for rule in group.rules:
-        # An identical copy of a rule (TFV304 reports it) would repeat the same finding.
-        if rule.unknowns or signature(rule) in seen:
-            continue
-        seen.add(signature(rule))
-        drops = [
-            drop
-            for subnet in subnets
-            if (drop := _drop(network, usage, group, rule, subnet, subnet.address in certain))
-            is not None
+class _Judge:
+    """Judges rules against NACLs for one analysis, remembering what many rules share.
+
+    Rules and NACLs written alike (one module per VPC) give equal flow sets, so the NACL's
+    verdict on a rule's flows is computed once per distinct (flows, NACL entries) pair.
+    Address peers are judged on their flows in the subnet's families, and the subnet's own
+    addresses taken out afterwards: what a NACL does to a flow depends on its own client
+    address only (R-NACL-1/11), so taking addresses out before or after gives the same sets.
+    """
+
+    def __init__(self, network: Network, usage: Usage, flows: FlowCache) -> None:
+        self.network = network
+        self.usage = usage
+        self.flows = flows
+        self.space = SubnetSpace()
+        self._guards: dict[str, _Guard | None] = {}
+        self._verdicts: dict[tuple[FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet]] = {}
+        self._passed: dict[tuple[FlowSet, FlowSet, FlowSet], FlowSet] = {}
+        self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, _Spans]]] = {}
+        self._traffic: dict[FlowSet, tuple[list[ProtocolGroup], str]] = {}
+        self._cidrs: dict[FlowSet, list[str]] = {}
+        self._described: dict[tuple[str, ...], str] = {}
+
+    def group(self, group: SecurityGroup) -> Iterator[Finding]:
+        """Yield the findings of one group's rules."""
+        attachments = self.usage.by_security_group[group.address]
+        certain = {a.subnets[0] for a in attachments if len(a.subnets) == 1}
+        subnets = [
+            self.network.subnets[s]
+            for s in self.usage.subnets_of_group(group.address)
+            if s in self.network.subnets
         ]
-        finding = _finding(network, group, rule, drops, usage)
-        if finding is not None:
-            yield finding
+        guarded = [
+            (subnet, guard, subnet.address in certain)
+            for subnet in subnets
+            if (guard := self.guard(subnet)) is not None
+        ]
+        seen: set[tuple[object, ...]] = set()
+        for rule in group.rules:
+            # An identical copy of a rule (TFV304 reports it) would repeat the same finding.
+            if rule.unknowns or signature(rule) in seen:
+                continue
+            seen.add(signature(rule))
+            if rule.peer_kind in ("security_group", "self"):
+                found = (self.peer_drop(group, rule, *place) for place in guarded)
+            else:
+                flows = self.flows.sg_rule_flows(rule, permissive=False)
+                egress = rule.direction == "egress"
+                found = (self.address_drop(flows, egress, *place) for place in guarded)
+            drops = [drop for drop in found if drop is not None]
+            finding = self.finding(group, rule, drops)
+            if finding is not None:
+                yield finding
 
+    def guard(self, subnet: Subnet) -> _Guard | None:
+        """Return the subnet's NACLs, None when one of them is not in the model."""
+        if subnet.address not in self._guards:
+            nacls = tuple(self.network.nacls[n] for n in subnet.nacls if n in self.network.nacls)
+            guard = None
+            if nacls and len(nacls) == len(subnet.nacls):
+                ingress, egress = (
+                    tuple(
+                        (self.flows.nacl_token(n, out), self.flows.nacl_token(n, not out))
+                        for n in nacls
+                    )
+                    for out in (False, True)
+                )
+                guard = _Guard(nacls, (ingress, egress))
+            self._guards[subnet.address] = guard
+        return self._guards[subnet.address]
 
-def _rule_flows(
-    network: Network, usage: Usage, group: SecurityGroup, rule: SgRule, subnet: Subnet
-) -> list[FlowSet]:
-    """Return the rule's flows crossing the subnet boundary: one set for address peers, one per
-    peer subnet for security-group peers (each to be judged for all its addresses)."""
-    # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has no address in.
-    window = family_window(subnet) - subnet_addresses(subnet)
-    if rule.peer_kind not in ("security_group", "self"):
-        flows = sg_rule_flows(rule, network, permissive=False) & window
-        return [flows] if flows else []
-    out: list[FlowSet] = []
-    for peer in group_peer_subnets(rule, group.address, network, usage):
-        if peer.address == subnet.address:
-            continue
-        cidrs = [c for c in (peer.ipv4_cidr, peer.ipv6_cidr) if c is not None]
-        flows = FlowSet.union_all(
-            sg_rule_flows(with_cidr_peer(rule, c), network, permissive=False) for c in cidrs
+    def peer_drop(
+        self,
+        group: SecurityGroup,
+        rule: SgRule,
+        subnet: Subnet,
+        guard: _Guard,
+        certain_placement: bool,
+    ) -> _Drop | None:
+        """Return what the subnet's NACL drops of a rule whose peer is a security group, None
+        if the rule has no traffic crossing the subnet boundary."""
+        parts = self.peer_flows(group, rule, subnet)
+        if not parts:
+            return None
+        egress = rule.direction == "egress"
+        definite = FlowSet.empty()
+        for flows in parts:
+            surely, _ = self.verdict(flows, guard, egress)
+            definite = definite | for_every_address(surely, flows)
+        return _Drop(
+            subnet,
+            guard.nacls,
+            FlowSet.union_all(parts),
+            definite,
+            FlowSet.empty(),
+            certain_placement,
         )
-        if flows & window:
-            out.append(flows & window)
-    return out
+
+    def address_drop(
+        self,
+        rule_flows: FlowSet,
+        egress: bool,
+        subnet: Subnet,
+        guard: _Guard,
+        certain_placement: bool,
+    ) -> _Drop | None:
+        """Return what the subnet's NACL drops of the flows of a rule whose peer is addresses
+        (CIDRs, prefix lists), None if none of them cross the subnet boundary."""
+        # R-CIDR-2: not a family the subnet has no address in.
+        space = self.space
+        nacls = guard.nacls
+        flows = space.in_families(rule_flows, subnet)
+        definite, possible = self.verdict(flows, guard, egress)
+        if not space.touches(flows, subnet):
+            return _Drop(subnet, nacls, flows, definite, possible, certain_placement)
+        # R-NACL-12: traffic inside the subnet is not filtered; leave its addresses out.
+        crossing = space.outside(flows, subnet)
+        if not crossing:
+            return None
+        return _Drop(
+            subnet,
+            nacls,
+            crossing,
+            space.outside(definite, subnet),
+            space.outside(possible, subnet),
+            certain_placement,
+            (definite, possible),
+        )
+
+    def peer_flows(self, group: SecurityGroup, rule: SgRule, subnet: Subnet) -> list[FlowSet]:
+        """Return the flows of a rule with a security-group peer crossing the subnet
+        boundary, one set per peer subnet (each to be judged for all its addresses)."""
+        out: list[FlowSet] = []
+        for peer in group_peer_subnets(rule, group.address, self.network, self.usage):
+            if peer.address == subnet.address:
+                continue
+            cidrs = [c for c in (peer.ipv4_cidr, peer.ipv6_cidr) if c is not None]
+            flows = FlowSet.union_all(
+                self.flows.sg_rule_flows(with_cidr_peer(rule, c), permissive=False) for c in cidrs
+            )
+            # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
+            crossing = self.space.crossing(flows, subnet)
+            if crossing:
+                out.append(crossing)
+        return out
+
+    def verdict(self, flows: FlowSet, guard: _Guard, egress: bool) -> tuple[FlowSet, FlowSet]:
+        """Return the flows dropped under every candidate NACL even when read permissively
+        (definite), and those dropped only under some candidate read strictly (possible)."""
+        key = (flows, guard.keys[egress], egress)
+        found = self._verdicts.get(key)
+        if found is None:
+            surely = flows
+            maybe = FlowSet.empty()
+            for nacl in guard.nacls:
+                surely = surely & (flows - self.passed(nacl, flows, egress, permissive=True))
+                maybe = maybe | (flows - self.passed(nacl, flows, egress, permissive=False))
+            found = self._verdicts[key] = (surely, maybe - surely)
+        return found
+
+    def passed(self, nacl: Nacl, flows: FlowSet, egress: bool, *, permissive: bool) -> FlowSet:
+        """Return the flows that pass the NACL in their direction and get some reply back."""
+        allowed = self.flows.nacl_allowed(nacl, egress, permissive=permissive)
+        back = self.flows.nacl_allowed(nacl, not egress, permissive=permissive)
+        key = (flows, allowed, back)
+        found = self._passed.get(key)
+        if found is None:
+            passed = flows & allowed
+            found = passed - self.flows.return_split(passed, back).none
+            self._passed[key] = found
+        return found
+
+    def blockers(
+        self, drop: _Drop, dropped: FlowSet, whole: FlowSet | None, egress: bool
+    ) -> list[str]:
+        """Return the NACL entries that drop the requests of `dropped`, or all their replies.
+
+        `whole` is `dropped` before the subnet's own addresses were taken out, if that changed
+        it: an entry then counts when what it drops lies partly outside those addresses.
+        """
+        out: list[str] = []
+        for nacl in drop.nacls:
+            tokens = (self.flows.nacl_token(nacl, egress), self.flows.nacl_token(nacl, not egress))
+            key = (dropped if whole is None else whole, tokens, egress)
+            found = self._blockers.get(key)
+            if found is None:
+                found = self._blockers[key] = self.nacl_blockers(nacl, key[0], egress)
+            if whole is None:
+                out.extend(text for text, _ in found)
+            else:
+                out.extend(text for text, spans in found if _beyond(spans, drop.subnet))
+        return list(dict.fromkeys(out))
+
+    def nacl_blockers(self, nacl: Nacl, dropped: FlowSet, egress: bool) -> list[tuple[str, _Spans]]:
+        """Return the entries of one NACL that drop `dropped` or all its replies, each with the
+        addresses of what it drops."""
+        side, back = ("outbound", "inbound") if egress else ("inbound", "outbound")
+        out: list[tuple[str, _Spans]] = []
+        passed = dropped & self.flows.nacl_allowed(nacl, egress, permissive=True)
+        refused = dropped - passed
+        replies = self.flows.needed_replies(passed)
+        for rule, decided in self.flows.nacl_decisions(nacl, egress, permissive=True):
+            if rule.action == "deny" and not decided.isdisjoint(refused):
+                out.append((f"{side} {describe_nacl_rule(rule)}", _spans(decided & refused)))
+        for rule, decided in self.flows.nacl_decisions(nacl, not egress, permissive=True):
+            if rule.action == "deny" and not decided.isdisjoint(replies):
+                text = f"{back} {describe_nacl_rule(rule)} (every reply)"
+                out.append((text, _spans(decided & replies)))
+        return out
+
+    def traffic(self, flows: FlowSet) -> tuple[list[ProtocolGroup], str]:
+        """Return `protocol_groups(flows)` and their words, once per distinct set."""
+        found = self._traffic.get(flows)
+        if found is None:
+            groups = protocol_groups(flows)
+            words = "; ".join(describe_traffic(g.label, g.ports(), g.excluded) for g in groups)
+            found = self._traffic[flows] = (groups, words)
+        return found
+
+    def describe_cidrs(self, cidrs: list[str]) -> str:
+        """Return `describe_cidrs(cidrs)`, once per distinct list."""
+        key = tuple(cidrs)
+        found = self._described.get(key)
+        if found is None:
+            found = self._described[key] = describe_cidrs(cidrs)
+        return found
+
+    def cidrs(self, flows: FlowSet) -> list[str]:
+        """Return `flows.cidrs()`, once per distinct set."""
+        found = self._cidrs.get(flows)
+        if found is None:
+            found = self._cidrs[flows] = flows.cidrs()
+        return found
+
+    def finding(self, group: SecurityGroup, rule: SgRule, drops: list[_Drop]) -> Finding | None:
+        """Return the rule's finding from what each subnet's NACL drops, if anything shows."""
+        definite = [d for d in drops if d.definite and d.certain_placement]
+        shown = definite or [d for d in drops if d.definite or d.possible]
+        if not shown:
+            return None
+        certainty: Certainty = "definite" if definite else "possible"
+        parts = {
+            d.subnet.address: d.definite if definite else d.definite | d.possible for d in shown
+        }
+        dropped = FlowSet.union_all(parts.values())
+        wholly = all(d.definite == d.flows for d in drops)
+        egress = rule.direction == "egress"
+        if egress and not (wholly and definite):
+            return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
+        described = describe_sg_rule(rule, group.address)
+        label = protocol_label(rule.protocol)
+        hops = [Hop(hop=group.address, detail=described)]
+        clauses: list[str] = []
+        for drop in shown:
+            whole = None
+            if drop.whole is not None:
+                whole = drop.whole[0] if definite else drop.whole[0] | drop.whole[1]
+            blockers = "; ".join(self.blockers(drop, parts[drop.subnet.address], whole, egress))
+            names = ", ".join(n.address for n in drop.nacls)
+            hops.append(Hop(hop=drop.subnet.address, detail=f"NACL {names}"))
+            hops.extend(Hop(hop=n.address, detail=blockers) for n in drop.nacls)
+            clauses.append(f"NACL {names} of {drop.subnet.address} ({blockers})")
+        more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
+        groups, traffic = self.traffic(dropped)
+        sources = self.cidrs(dropped)
+        side = "to" if egress else "from"
+        users = self.usage.by_security_group[group.address]
+        related = (
+            group.address,
+            *parts,
+            *(n.address for d in shown for n in d.nacls),
+            *(a.resource for a in users if any(s in parts for s in a.subnets)),
+        )
+        return make_finding(
+            "TFV301",
+            resource=rule.origin or group.address,
+            severity=Severity.MEDIUM if wholly else Severity.LOW,
+            certainty=certainty,
+            message=(
+                f"{described} of {group.address} is {'dead' if wholly else 'partly dead'}:"
+                f" {traffic} {side} {self.describe_cidrs(sources)} is dropped by"
+                f" {'; '.join(clauses[:_SHOWN])}{more}; allow it in the NACL or narrow the rule"
+                f" ({'C-1' if wholly else 'C-2'})"
+            ),
+            related=tuple(dict.fromkeys(a for a in related if a != rule.origin)),
+            protocol=label,
+            ports=groups[0].ports() if len(groups) == 1 and groups[0].label == label else None,
+            sources=tuple(sources),
+            path=tuple(hops),
+            location=rule.location or self.network.locations.get(rule.origin or group.address),
+            fingerprint_extra=f"{group.address}|{rule.direction}|{signature(rule)}",
+        )
 
 
-def _passed(nacl: Nacl, flows: FlowSet, egress: bool, *, permissive: bool) -> FlowSet:
-    """Return the flows that pass the NACL in their direction and get some reply back."""
-    passed = flows & nacl_allowed(nacl, egress, permissive=permissive)
-    back = nacl_allowed(nacl, not egress, permissive=permissive)
-    return passed - return_split(passed, back).none
+def _spans(flows: FlowSet) -> _Spans:
+    """Return the address ranges of `flows` per family."""
+    return {family: flows.addresses(family) for family in flows.families()}
 
 
-def _drop(
-    network: Network,
-    usage: Usage,
-    group: SecurityGroup,
-    rule: SgRule,
-    subnet: Subnet,
-    certain_placement: bool,
-) -> _Drop | None:
-    """Return what the subnet's NACL drops of the rule, None if the rule has no traffic
-    crossing the subnet boundary or the NACL is unknown."""
-    nacls = tuple(network.nacls[n] for n in subnet.nacls if n in network.nacls)
-    parts = _rule_flows(network, usage, group, rule, subnet)
-    if not nacls or len(nacls) < len(subnet.nacls) or not parts:
-        return None
-    egress = rule.direction == "egress"
-    address_peer = rule.peer_kind not in ("security_group", "self")
-    definite = FlowSet.empty()
-    possible = FlowSet.empty()
-    for flows in parts:
-        # Dropped under every candidate NACL even when read permissively (definite), or under
-        # some candidate read strictly (possible).
-        surely = flows
-        maybe = FlowSet.empty()
-        for nacl in nacls:
-            surely = surely & (flows - _passed(nacl, flows, egress, permissive=True))
-            maybe = maybe | (flows - _passed(nacl, flows, egress, permissive=False))
-        if address_peer:
-            possible = possible | (maybe - surely)
-        else:
-            surely = for_every_address(surely, flows)
-        definite = definite | surely
-    return _Drop(subnet, nacls, FlowSet.union_all(parts), definite, possible, certain_placement)
+def _beyond(spans: _Spans, subnet: Subnet) -> bool:
+    """Return True if some address of `spans` lies outside the subnet's CIDRs.
 
-
-def _blockers(drop: _Drop, dropped: FlowSet, egress: bool) -> list[str]:
-    """Return the NACL entries that drop the requests of `dropped`, or all their replies."""
-    side, back = ("outbound", "inbound") if egress else ("inbound", "outbound")
-    out: list[str] = []
-    for nacl in drop.nacls:
-        passed = dropped & nacl_allowed(nacl, egress, permissive=True)
-        replies = needed_replies(passed)
-        for rule, decided in nacl_decisions(nacl, egress, permissive=True):
-            if rule.action == "deny" and decided & (dropped - passed):
-                out.append(f"{side} {describe_nacl_rule(rule)}")
-        for rule, decided in nacl_decisions(nacl, not egress, permissive=True):
-            if rule.action == "deny" and decided & replies:
-                out.append(f"{back} {describe_nacl_rule(rule)} (every reply)")
-    return list(dict.fromkeys(out))
-
-
-def _finding(
-    network: Network, group: SecurityGroup, rule: SgRule, drops: list[_Drop], usage: Usage
-) -> Finding | None:
-    definite = [d for d in drops if d.definite and d.certain_placement]
-    shown = definite or [d for d in drops if d.definite or d.possible]
-    if not shown:
-        return None
-    certainty: Certainty = "definite" if definite else "possible"
-    parts = {d.subnet.address: d.definite if definite else d.definite | d.possible for d in shown}
-    dropped = FlowSet.union_all(parts.values())
-    wholly = all(d.definite == d.flows for d in drops)
-    egress = rule.direction == "egress"
-    if egress and not (wholly and definite):
-        return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
-    described = describe_sg_rule(rule, group.address)
-    label = protocol_label(rule.protocol)
-    hops = [Hop(hop=group.address, detail=described)]
-    clauses: list[str] = []
-    for drop in shown:
-        blockers = "; ".join(_blockers(drop, parts[drop.subnet.address], egress))
-        names = ", ".join(n.address for n in drop.nacls)
-        hops.append(Hop(hop=drop.subnet.address, detail=f"NACL {names}"))
-        hops.extend(Hop(hop=n.address, detail=blockers) for n in drop.nacls)
-        clauses.append(f"NACL {names} of {drop.subnet.address} ({blockers})")
-    more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
-    groups = protocol_groups(dropped)
-    traffic = "; ".join(describe_traffic(g.label, g.ports(), g.excluded) for g in groups)
-    sources = dropped.cidrs()
-    side = "to" if egress else "from"
-    users = usage.by_security_group[group.address]
-    related = (
-        group.address,
-        *parts,
-        *(n.address for d in shown for n in d.nacls),
-        *(a.resource for a in users if parts.keys() & set(a.subnets)),
-    )
-    return make_finding(
-        "TFV301",
-        resource=rule.origin or group.address,
-        severity=Severity.MEDIUM if wholly else Severity.LOW,
-        certainty=certainty,
-        message=(
-            f"{described} of {group.address} is {'dead' if wholly else 'partly dead'}: {traffic}"
-            f" {side} {describe_cidrs(sources)} is dropped by {'; '.join(clauses[:_SHOWN])}"
-            f"{more}; allow it in the NACL or narrow the rule ({'C-1' if wholly else 'C-2'})"
-        ),
-        related=tuple(dict.fromkeys(a for a in related if a != rule.origin)),
-        protocol=label,
-        ports=groups[0].ports() if len(groups) == 1 and groups[0].label == label else None,
-        sources=tuple(sources),
-        path=tuple(hops),
-        location=rule.location or network.locations.get(rule.origin or group.address),
-        fingerprint_extra=f"{group.address}|{rule.direction}|{signature(rule)}",
-    )
+    What a NACL does to a flow depends on its own client address only (R-NACL-1/11), so an
+    entry that drops some flows of a set drops flows of the set without the subnet's own
+    addresses exactly when some of what it drops lies outside them.
+    """
+    own: dict[Family, tuple[int, int]] = {}
+    for cidr in (subnet.ipv4_cidr, subnet.ipv6_cidr):
+        if cidr is not None:
+            try:
+                family, lo, hi = cidr_range(cidr)
+            except ValueError:
+                continue
+            own[family] = (lo, hi)
+    for family, ranges in spans.items():
+        inside = own.get(family)
+        if inside is None or ranges[0][0] < inside[0] or ranges[-1][1] > inside[1]:
+            return True
+    return False

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from tfvpc.analyse.exposure_groups import protocol_groups
 from tfvpc.analyse.exposure_text import describe_sg_rule, protocol_label
-from tfvpc.analyse.flows import sg_rule_flows
+from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.peer_space import with_cidr_peer
 from tfvpc.findings import Finding, Hop, Severity, make_finding
 from tfvpc.model import Network, SecurityGroup, SgRule
@@ -42,14 +42,14 @@ class _Entry:
     covering: bool = True
 
 
-def find_redundant_sg_rules(network: Network) -> list[Finding]:
+def find_redundant_sg_rules(network: Network, flows: FlowCache) -> list[Finding]:
     """Return the TFV304 findings of every security group, by group address, ingress first."""
     findings: list[Finding] = []
     for address in sorted(network.security_groups):
         group = network.security_groups[address]
         for direction in ("ingress", "egress"):
             rules = [r for r in group.rules if r.direction == direction]
-            findings.extend(_direction(network, group, rules))
+            findings.extend(_direction(network, flows, group, rules))
     return findings
 
 
@@ -74,19 +74,21 @@ def _peer(rule: SgRule, group: SecurityGroup, network: Network) -> tuple[str, ..
     return None
 
 
-def _entry(rule: SgRule, group: SecurityGroup, network: Network) -> _Entry:
+def _entry(rule: SgRule, group: SecurityGroup, network: Network, flows: FlowCache) -> _Entry:
     peer = _peer(rule, group, network)
     # Symbolic peers compare on protocol and ports only: stand the peer in for "everywhere".
     flows_of = rule if peer is None or peer == _ADDRESS_PEERS else with_cidr_peer(rule, "0.0.0.0/0")
     return _Entry(
         rule,
         peer,
-        sg_rule_flows(flows_of, network, permissive=False),
+        flows.sg_rule_flows(flows_of, permissive=False),
     )
 
 
-def _direction(network: Network, group: SecurityGroup, rules: list[SgRule]) -> Iterator[Finding]:
-    entries = [_entry(rule, group, network) for rule in rules]
+def _direction(
+    network: Network, flows: FlowCache, group: SecurityGroup, rules: list[SgRule]
+) -> Iterator[Finding]:
+    entries = [_entry(rule, group, network, flows) for rule in rules]
     seen: dict[tuple[object, ...], _Entry] = {}
     # Of two identical rules the inline one is kept, the separate rule resource reported.
     copies: dict[tuple[object, ...], int] = {}
@@ -103,7 +105,7 @@ def _direction(network: Network, group: SecurityGroup, rules: list[SgRule]) -> I
         others = [e for e in entries if e is not entry and e.covering and e.peer == entry.peer]
         if entry.strict.issubset(FlowSet.union_all(e.strict for e in others)):
             entry.covering = False
-            covers = [e.rule for e in others if e.strict & entry.strict]
+            covers = [e.rule for e in others if not e.strict.isdisjoint(entry.strict)]
             yield _redundant(network, group, entry, covers)
 
 

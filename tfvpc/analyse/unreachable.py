@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tfvpc.analyse.exposure_text import describe_nacl_rule
-from tfvpc.analyse.flows import nacl_allowed, nacl_decisions, needed_replies
+from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.internet import internet_sources
 from tfvpc.analyse.peer_space import open_addresses
 from tfvpc.analyse.routing import (
@@ -40,7 +40,7 @@ from tfvpc.analyse.routing import (
     vpc_addresses,
 )
 from tfvpc.findings import Finding, Hop, Severity, make_finding
-from tfvpc.model import Network, Route, Subnet, Vpc
+from tfvpc.model import Gateway, Network, Route, Subnet, Vpc
 from tfvpc.space import FlowSet
 
 _NO_CONNECTION_TARGETS = ("local", "nat", "eigw")
@@ -69,66 +69,150 @@ class _Verdict:
     routed: bool
 
 
-def find_unreachable_subnets(network: Network, routing: RoutingIndex) -> list[Finding]:
+def find_unreachable_subnets(
+    network: Network, routing: RoutingIndex, flows: FlowCache
+) -> list[Finding]:
     """Return a TFV201 finding for every subnet that no source can open a connection into."""
+    reach = _Reach(network, routing, flows)
     findings: list[Finding] = []
     for address in sorted(network.subnets):
         subnet = network.subnets[address]
         vpc = network.vpcs.get(subnet.vpc) if subnet.vpc else None
-        side = _side_of(network, subnet, None)
+        side = reach.side_of(subnet, None)
         if vpc is None or side is None or not side.addresses:
             continue  # unknown VPC, NACL or CIDR: nothing certain to say
-        finding = _check(network, routing, subnet, vpc, side)
+        finding = _check(reach, subnet, vpc, side)
         if finding is not None:
             findings.append(finding)
     return findings
 
 
-def _side_of(network: Network, subnet: Subnet, vpc: Vpc | None) -> _Side | None:
-    """Return the subnet's NACL view (several NACLs, if ambiguous, are unioned), None if unknown.
+class _Reach:
+    """The network, its route partitions and NACL flows, and what the checks of many subnets
+    share: each subnet's NACL view (one object for subnets behind NACLs alike), the merged
+    views of its neighbours, and per VPC its subnets, internet clients and gateways."""
 
-    An unknown CIDR stands for the whole VPC (`vpc`) when given, else for nothing.
-    """
-    nacls = [network.nacls[n] for n in subnet.nacls if n in network.nacls]
-    if not nacls or len(nacls) < len(subnet.nacls):
-        return None
-    window = family_window(subnet)
-    addresses = subnet_addresses(subnet)
-    if subnet.ipv4_cidr is None and vpc is not None:
-        addresses = addresses | vpc_addresses(vpc)
-    return _Side(
-        inbound=FlowSet.union_all(nacl_allowed(n, False, permissive=True) for n in nacls) & window,
-        outbound=FlowSet.union_all(nacl_allowed(n, True, permissive=True) for n in nacls) & window,
-        addresses=addresses,
-        nacls=tuple(n.address for n in nacls),
-    )
+    def __init__(self, network: Network, routing: RoutingIndex, flows: FlowCache) -> None:
+        self.network = network
+        self.routing = routing
+        self.flows = flows
+        self._sides: dict[tuple[str, str | None], _Side | None] = {}
+        self._members: dict[str, list[Subnet]] = {}
+        self._internet: dict[str, FlowSet] = {}
+        self._allowed: dict[tuple[tuple[FlowSet, ...], FlowSet], FlowSet] = {}
+        self._gateways: dict[tuple[str, str], list[Gateway]] = {}
+        self._local: dict[str, FlowSet] = {}
+        self._merged: dict[tuple[str, tuple[str, ...]], _Side | None] = {}
+        for address in sorted(network.subnets):
+            subnet = network.subnets[address]
+            if subnet.vpc is not None:
+                self._members.setdefault(subnet.vpc, []).append(subnet)
 
+    def internet(self, vpc: Vpc) -> FlowSet:
+        """Return the internet clients of both families as seen from `vpc` (R-CIDR-3)."""
+        found = self._internet.get(vpc.address)
+        if found is None:
+            found = FlowSet.union_all(internet_sources(vpc, family) for family in (4, 6))
+            self._internet[vpc.address] = found
+        return found
 
-def _connect(
-    target: _Side, clients: FlowSet, source: _Side | None = None, toward: FlowSet | None = None
-) -> str | None:
-    """Return None if some client can connect to `target`, else why not.
+    def local_addresses(self, vpc: Vpc) -> FlowSet:
+        """Return the addresses of every subnet of `vpc` (the whole VPC for a subnet whose
+        CIDR is unknown)."""
+        found = self._local.get(vpc.address)
+        if found is None:
+            found = FlowSet.union_all(
+                subnet_addresses(m) or vpc_addresses(vpc) for m in self.subnets_of(vpc.address)
+            )
+            self._local[vpc.address] = found
+        return found
 
-    `clients` are the client addresses the target can route replies to (open in protocol and
-    port). A modelled `source` side must also let the request out towards `toward` (the
-    target's addresses it routes to) and let some reply back in.
-    """
-    names = ", ".join(target.nacls)
-    requests = target.inbound & clients
-    if not requests:
-        return f"NACL {names} admits nothing inbound from {_cidrs(clients)}"
-    sent = FlowSet.empty()
-    if source is not None and toward is not None:
-        sent = source.outbound & toward & open_addresses(requests)
-        requests = requests & open_addresses(sent)
+    def merged(self, members: list[Subnet], vpc: Vpc) -> _Side | None:
+        """Return the NACL views of subnets of `vpc` as one source, None if one is unknown."""
+        key = (vpc.address, tuple(m.address for m in members))
+        if key not in self._merged:
+            sides = [self.side_of(m, vpc) for m in members]
+            known = [side for side in sides if side is not None]
+            self._merged[key] = _merged(known) if len(known) == len(sides) else None
+        return self._merged[key]
+
+    def subnets_of(self, vpc: str) -> list[Subnet]:
+        """Return the subnets of `vpc`, by address."""
+        return self._members.get(vpc, [])
+
+    def side_of(self, subnet: Subnet, vpc: Vpc | None) -> _Side | None:
+        """Return the subnet's NACL view (several NACLs, if ambiguous, are unioned), None if
+        unknown. An unknown CIDR stands for the whole VPC (`vpc`) when given, else for nothing.
+        """
+        key = (subnet.address, vpc.address if vpc is not None else None)
+        if key not in self._sides:
+            self._sides[key] = self._side(subnet, vpc)
+        return self._sides[key]
+
+    def _side(self, subnet: Subnet, vpc: Vpc | None) -> _Side | None:
+        network = self.network
+        nacls = [network.nacls[n] for n in subnet.nacls if n in network.nacls]
+        if not nacls or len(nacls) < len(subnet.nacls):
+            return None
+        window = family_window(subnet)
+        addresses = subnet_addresses(subnet)
+        if subnet.ipv4_cidr is None and vpc is not None:
+            addresses = addresses | vpc_addresses(vpc)
+        inbound = tuple(self.flows.nacl_allowed(n, False, permissive=True) for n in nacls)
+        outbound = tuple(self.flows.nacl_allowed(n, True, permissive=True) for n in nacls)
+        return _Side(
+            inbound=self.allowed(inbound, window),
+            outbound=self.allowed(outbound, window),
+            addresses=addresses,
+            nacls=tuple(n.address for n in nacls),
+        )
+
+    def allowed(self, allowed: tuple[FlowSet, ...], window: FlowSet) -> FlowSet:
+        """Return what some of the `allowed` sets allow within `window`, one object for NACLs
+        alike (their sources then merge at no cost)."""
+        key = (allowed, window)
+        found = self._allowed.get(key)
+        if found is None:
+            found = self._allowed[key] = FlowSet.union_all(allowed) & window
+        return found
+
+    def gateways(self, vpc: str, kind: str) -> list[Gateway]:
+        """Return `routing.attached_gateways(network, vpc, kind)`, once per VPC and kind."""
+        key = (vpc, kind)
+        found = self._gateways.get(key)
+        if found is None:
+            found = self._gateways[key] = attached_gateways(self.network, vpc, kind)
+        return found
+
+    def connect(
+        self,
+        target: _Side,
+        clients: FlowSet,
+        source: _Side | None = None,
+        toward: FlowSet | None = None,
+    ) -> str | None:
+        """Return None if some client can connect to `target`, else why not.
+
+        `clients` are the client addresses the target can route replies to (open in protocol
+        and port). A modelled `source` side must also let the request out towards `toward` (the
+        target's addresses it routes to) and let some reply back in.
+        """
+        names = ", ".join(target.nacls)
+        requests = target.inbound & clients
         if not requests:
-            others = ", ".join(source.nacls)
-            return f"NACL {others} lets out none of what NACL {names} admits from it"
-    if not needed_replies(requests) & target.outbound:
-        return f"NACL {names} lets no reply out to {_cidrs(clients)}"
-    if source is not None and not needed_replies(sent) & source.inbound:
-        return f"NACL {', '.join(source.nacls)} lets no reply back in"
-    return None
+            return f"NACL {names} admits nothing inbound from {_cidrs(clients)}"
+        sent = FlowSet.empty()
+        if source is not None and toward is not None:
+            sent = source.outbound & toward & open_addresses(requests)
+            requests = requests & open_addresses(sent)
+            if not requests:
+                others = ", ".join(source.nacls)
+                return f"NACL {others} lets out none of what NACL {names} admits from it"
+        if self.flows.needed_replies(requests).isdisjoint(target.outbound):
+            return f"NACL {names} lets no reply out to {_cidrs(clients)}"
+        if source is not None and self.flows.needed_replies(sent).isdisjoint(source.inbound):
+            return f"NACL {', '.join(source.nacls)} lets no reply back in"
+        return None
 
 
 def _cidrs(flows: FlowSet) -> str:
@@ -140,36 +224,29 @@ def _names(items: list[str]) -> str:
     return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
 
 
-def _check(
-    network: Network, routing: RoutingIndex, subnet: Subnet, vpc: Vpc, side: _Side
-) -> Finding | None:
+def _check(reach: _Reach, subnet: Subnet, vpc: Vpc, side: _Side) -> Finding | None:
     own = side.addresses
     if not side.inbound - own:
-        return _dead(network, subnet, side, egress=False)
+        return _dead(reach, subnet, side, egress=False)
     if not side.outbound - own:
-        return _dead(network, subnet, side, egress=True)
-    tables = routing.of_subnet(subnet)
+        return _dead(reach, subnet, side, egress=True)
+    tables = reach.routing.of_subnet(subnet)
     verdicts: list[_Verdict] = []
-    for verdict in _verdicts(network, routing, subnet, vpc, side, tables):
+    for verdict in _verdicts(reach, subnet, vpc, side, tables):
         if verdict is None:
             return None
         verdicts.append(verdict)
-    return _unreachable(network, subnet, vpc, side, tables, verdicts)
+    return _unreachable(reach.network, subnet, vpc, side, tables, verdicts)
 
 
 def _verdicts(
-    network: Network,
-    routing: RoutingIndex,
-    subnet: Subnet,
-    vpc: Vpc,
-    side: _Side,
-    tables: list[TableRouting],
+    reach: _Reach, subnet: Subnet, vpc: Vpc, side: _Side, tables: list[TableRouting]
 ) -> Iterator[_Verdict | None]:
     """Yield, per source, None if it can connect (the caller then stops) or why it cannot."""
-    yield from _sibling_verdicts(network, subnet, vpc, side)
-    yield _internet_verdict(network, vpc, side, tables)
-    yield from _peering_verdicts(network, routing, subnet, vpc, side, tables)
-    yield from _exit_verdicts(network, subnet, vpc, side, tables)
+    yield from _sibling_verdicts(reach, subnet, vpc, side)
+    yield _internet_verdict(reach, vpc, side, tables)
+    yield from _peering_verdicts(reach, subnet, vpc, side, tables)
+    yield from _exit_verdicts(reach, subnet, vpc, side, tables)
 
 
 def _merged(sides: list[_Side]) -> _Side:
@@ -182,36 +259,31 @@ def _merged(sides: list[_Side]) -> _Side:
 
 
 def _sibling_verdicts(
-    network: Network, subnet: Subnet, vpc: Vpc, side: _Side
+    reach: _Reach, subnet: Subnet, vpc: Vpc, side: _Side
 ) -> Iterator[_Verdict | None]:
     """The other subnets of the VPC, one source per NACL they share (R-RT-4 local route)."""
     groups: dict[tuple[str, ...], list[Subnet]] = {}
-    for address in sorted(network.subnets):
-        other = network.subnets[address]
-        if other.vpc == vpc.address and address != subnet.address:
+    for other in reach.subnets_of(vpc.address):
+        if other.address != subnet.address:
             groups.setdefault(other.nacls, []).append(other)
     everyone = [m for members in groups.values() for m in members]
-    addresses = (
-        FlowSet.union_all(subnet_addresses(m) or vpc_addresses(vpc) for m in everyone)
-        - side.addresses
-    )
-    if everyone and addresses and not side.inbound & addresses:
+    # The subnet's own addresses are `side.addresses`: its share of the VPC's goes with them.
+    addresses = reach.local_addresses(vpc) - side.addresses
+    if everyone and addresses and side.inbound.isdisjoint(addresses):
         # Nothing from any sibling gets in: one verdict for all of them.
         names = _names([m.address for m in everyone])
         blocked = f"NACL {', '.join(side.nacls)} admits nothing inbound from {_cidrs(addresses)}"
         yield _Verdict(f"{names} (local route)", blocked, True)
         return
     for members in groups.values():
-        sides = [_side_of(network, m, vpc) for m in members]
-        known = [s for s in sides if s is not None]
-        if len(known) < len(sides):
+        source = reach.merged(members, vpc)
+        if source is None:
             yield None  # their NACLs are unknown: they may well connect
             return
-        source = _merged(known)
         clients = (source.addresses - side.addresses) & family_window(subnet)
         if not clients:
             continue  # no address of its family outside this subnet (an overlap, TFV204)
-        why = _connect(side, clients, source, side.addresses)
+        why = reach.connect(side, clients, source, side.addresses)
         name = f"{_names([m.address for m in members])} (local route)"
         yield None if why is None else _Verdict(name, why, True)
 
@@ -222,77 +294,71 @@ def _via(tables: list[TableRouting], target: str) -> FlowSet:
 
 
 def _internet_verdict(
-    network: Network, vpc: Vpc, side: _Side, tables: list[TableRouting]
+    reach: _Reach, vpc: Vpc, side: _Side, tables: list[TableRouting]
 ) -> _Verdict | None:
-    igws = attached_gateways(network, vpc.address, "igw")
+    igws = reach.gateways(vpc.address, "igw")
     if not igws:
         return _Verdict("internet", f"{vpc.address} has no attached internet gateway", False)
     names = {g.address for g in igws}
     routed = FlowSet.union_all(t.won_by(lambda r: r.target in names) for t in tables)
-    clients = routed & FlowSet.union_all(internet_sources(vpc, f) for f in (4, 6))
+    clients = routed & reach.internet(vpc)
     if not clients:
         where = ", ".join(t.table.address for t in tables) or "its route table"
         gateways = _names(sorted(names))
         return _Verdict("internet", f"{where} routes no internet address to {gateways}", False)
-    why = _connect(side, clients)
+    why = reach.connect(side, clients)
     return None if why is None else _Verdict("internet", why, True)
 
 
 def _peering_verdicts(
-    network: Network,
-    routing: RoutingIndex,
-    subnet: Subnet,
-    vpc: Vpc,
-    side: _Side,
-    tables: list[TableRouting],
+    reach: _Reach, subnet: Subnet, vpc: Vpc, side: _Side, tables: list[TableRouting]
 ) -> Iterator[_Verdict | None]:
     """Subnets of peered VPCs, when both sides route through the peering (R-PEER-1)."""
-    for pcx in attached_gateways(network, vpc.address, "pcx"):
+    network = reach.network
+    for pcx in reach.gateways(vpc.address, "pcx"):
         peers = [network.vpcs[v] for v in pcx.vpcs if v != vpc.address and v in network.vpcs]
         if pcx.accepted is False or len(peers) != 1:
             continue  # unaccepted: nothing passes (TFV203); a peer outside the model is an exit
         out = _via(tables, pcx.address)
-        for other in sorted(network.subnets.values(), key=lambda s: s.address):
-            if other.vpc != peers[0].address:
-                continue
-            source = _side_of(network, other, peers[0])
+        for other in reach.subnets_of(peers[0].address):
+            source = reach.side_of(other, peers[0])
             if source is None:
                 yield None
                 return
-            back = _via(routing.of_subnet(other), pcx.address)
+            back = _via(reach.routing.of_subnet(other), pcx.address)
             name = f"{other.address} via {pcx.address}"
-            if not out & source.addresses:
+            if out.isdisjoint(source.addresses):
                 yield _Verdict(
                     name, f"{subnet.address} has no route to it via {pcx.address}", False
                 )
-            elif not back & side.addresses:
+            elif back.isdisjoint(side.addresses):
                 yield _Verdict(name, f"it has no route back via {pcx.address}", False)
             else:
-                why = _connect(side, out & source.addresses, source, back & side.addresses)
+                why = reach.connect(side, out & source.addresses, source, back & side.addresses)
                 yield None if why is None else _Verdict(name, why, True)
 
 
 def _exit_verdicts(
-    network: Network, subnet: Subnet, vpc: Vpc, side: _Side, tables: list[TableRouting]
+    reach: _Reach, subnet: Subnet, vpc: Vpc, side: _Side, tables: list[TableRouting]
 ) -> Iterator[_Verdict | None]:
     """Every other way out of the table: whoever is behind it may connect from its routes."""
     outside = family_window(subnet) - vpc_addresses(vpc)
     if not tables:
-        yield _exit(side, "unknown route table", outside)
+        yield _exit(reach, side, "unknown route table", outside)
         return
     for table in tables:
         for share in table.shares:
-            if _is_exit(network, vpc, share.route):
-                yield _exit(side, _exit_name(share.route), share.destinations)
+            if _is_exit(reach.network, vpc, share.route):
+                yield _exit(reach, side, _exit_name(share.route), share.destinations)
         for route in table.unresolved_exits:
-            if _is_exit(network, vpc, route):
-                yield _exit(side, _exit_name(route), outside)
+            if _is_exit(reach.network, vpc, route):
+                yield _exit(reach, side, _exit_name(route), outside)
         for gateway in table.table.propagating_gateways:
-            yield _exit(side, f"routes propagated from {gateway}", outside)
+            yield _exit(reach, side, f"routes propagated from {gateway}", outside)
 
 
-def _exit(side: _Side, name: str, clients: FlowSet) -> _Verdict | None:
-    why = _connect(side, clients, None)
+def _exit(reach: _Reach, side: _Side, name: str, clients: FlowSet) -> _Verdict | None:
+    why = reach.connect(side, clients, None)
     return None if why is None else _Verdict(name, why, True)
 
 
@@ -320,14 +386,15 @@ def _is_exit(network: Network, vpc: Vpc, route: Route) -> bool:
     return vpc.address in gateway.vpcs or not gateway.vpcs or gateway.kind in ("eni", "instance")
 
 
-def _dead(network: Network, subnet: Subnet, side: _Side, *, egress: bool) -> Finding:
+def _dead(reach: _Reach, subnet: Subnet, side: _Side, *, egress: bool) -> Finding:
     """U-2: the NACL allows nothing at all in one direction (beyond the subnet itself)."""
+    network = reach.network
     direction = "outbound" if egress else "inbound"
     nacls = [network.nacls[n] for n in side.nacls]
     deciding = [
         describe_nacl_rule(rule)
         for nacl in nacls
-        for rule, decided in nacl_decisions(nacl, egress, permissive=True)
+        for rule, decided in reach.flows.nacl_decisions(nacl, egress, permissive=True)
         if decided
     ]
     names = ", ".join(side.nacls)

@@ -18,9 +18,9 @@ from tfvpc.load.plan_config import aws_provider_version, find_module, parse_modu
 from tfvpc.load.plan_entries import Collected, Entry, collect_plan, collect_state
 from tfvpc.load.plan_index import IndexedInstance, InstanceIndex
 from tfvpc.load.plan_json import as_dict, get_dict
-from tfvpc.load.plan_lines import address_lines
+from tfvpc.load.plan_lines import Sections, address_lines, top_level_sections
 from tfvpc.load.plan_refs import Referrer, Resolver
-from tfvpc.load.plan_values import ValueBuilder, known_attributes
+from tfvpc.load.plan_values import ValueBuilder
 from tfvpc.load.resources import LoadedInput, ResourceInstance, SourceLocation
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -61,13 +61,14 @@ def load_plan_file(path: Path, display_path: str | None = None) -> LoadedInput:
     display = display_path if display_path is not None else str(path)
     try:
         text = _decode(_read(path, display), display)
-        doc = _parse(text, display)
+        sections = top_level_sections(text)
+        doc = _parse(text, sections, display)
         kind = detect_json_kind(doc)
         if kind is None:
             raise InputError(display, _not_terraform(doc))
         _check_version(doc, display)
         collected = collect_plan(doc) if kind == "plan" else collect_state(doc)
-        return _build(doc, text, display, kind, collected)
+        return _build(doc, text, sections, display, kind, collected)
     except RecursionError:
         raise InputError(display, "the JSON nests too deeply to analyse") from None
     except MemoryError:
@@ -100,8 +101,14 @@ def _decode(data: bytes, display: str) -> str:
         ) from None
 
 
-def _parse(text: str, display: str) -> dict[str, object]:
-    """Return the top-level JSON object of `text`; InputError if it is not JSON or no object."""
+def _parse(text: str, sections: Sections, display: str) -> dict[str, object]:
+    """Return the top-level JSON object of `text`; InputError if it is not JSON or no object.
+
+    `sections` already hold the object when the text is one; json.loads decides otherwise.
+    """
+    complete = sections.document()
+    if complete is not None:
+        return complete
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as error:
@@ -151,6 +158,7 @@ def _check_version(doc: dict[str, object], display: str) -> None:
 def _build(
     doc: dict[str, object],
     text: str,
+    sections: Sections,
     display: str,
     kind: Literal["plan", "state"],
     found: Collected,
@@ -159,13 +167,12 @@ def _build(
     configuration = get_dict(doc, "configuration")
     root = parse_module(configuration["root_module"]) if "root_module" in configuration else None
     index = InstanceIndex(
-        IndexedInstance(
-            entry.text, entry.address, entry.after, known_attributes(entry.after, entry.unknown)
-        )
+        IndexedInstance(entry.text, entry.address, entry.after, entry.unknown)
         for entry in found.entries
     )
     builder = ValueBuilder(Resolver(root, index), index)
-    lines = address_lines(text)
+    wanted = {"resource_changes", *(entry.section for entry in found.entries)}
+    lines = address_lines(text, sections, wanted)
     changes = lines.get("resource_changes", {})
     resources = []
     for entry in found.entries:

@@ -22,6 +22,7 @@ ModulePath: TypeAlias = tuple[tuple[str, Key | None], ...]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _INT = re.compile(r"-?[0-9]+")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SIMPLE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 def parse_traversal(text: str) -> list[Step] | None:
@@ -114,6 +115,10 @@ class InstanceAddress:
 
 def parse_instance_address(text: str) -> InstanceAddress | None:
     """Return the parts of instance address `text`, or None when it is not one."""
+    simple = _SIMPLE.fullmatch(text)
+    if simple is not None and simple.group(1) not in ("module", "data"):
+        # A root resource without index (``aws_vpc.main``), most addresses: no scan needed.
+        return InstanceAddress((), "", "managed", simple.group(1), simple.group(2), None)
     scanned = _scan(text)
     if scanned is None:
         return None

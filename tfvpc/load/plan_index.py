@@ -6,16 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tfvpc.load.plan_address import InstanceAddress, Key, ModulePath
+from tfvpc.load.plan_nodes import is_unknown_anywhere
 
 
 @dataclass(frozen=True)
 class IndexedInstance:
-    """One instance: its address, its parts, its values and its known top-level attributes."""
+    """One instance: its address, its parts, its values and their ``after_unknown`` marker."""
 
     text: str
     address: InstanceAddress
     values: dict[str, object]
-    known: frozenset[str]
+    unknown: object
 
 
 ResourceKey = tuple[ModulePath, str, str, str]
@@ -37,12 +38,13 @@ class InstanceIndex:
     def __init__(self, instances: Iterable[IndexedInstance]) -> None:
         by_resource: dict[ResourceKey, dict[Key | None, str]] = {}
         modules: dict[tuple[ModulePath, str], set[Key | None]] = {}
-        self._known: dict[str, frozenset[str]] = {}
+        self._markers: dict[str, dict[str, object]] = {}
         self._values: dict[str, dict[str, object]] = {}
         for instance in instances:
             address = instance.address
             text = instance.text
-            self._known.setdefault(text, instance.known)
+            marker = instance.unknown if isinstance(instance.unknown, dict) else {}
+            self._markers.setdefault(text, marker)
             self._values.setdefault(text, instance.values)
             slot = (address.module, address.mode, address.type, address.name)
             by_resource.setdefault(slot, {}).setdefault(address.key, text)
@@ -78,6 +80,9 @@ class InstanceIndex:
 
     def known_value(self, address: str, attr: str) -> tuple[bool, object]:
         """Return whether instance `address` has a known top-level `attr`, and its value."""
-        if attr not in self._known.get(address, frozenset()):
+        values = self._values.get(address)
+        if values is None or attr not in values:
             return False, None
-        return True, self._values[address].get(attr)
+        if is_unknown_anywhere(self._markers[address].get(attr)):
+            return False, None
+        return True, values[attr]

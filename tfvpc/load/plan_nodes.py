@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tfvpc.load.plan_address import Step
-from tfvpc.load.plan_config import all_references, is_expression
+from tfvpc.load.plan_config import all_references, is_expression, references
 
 # Values and markers nested deeper than this are unknown rather than a RecursionError.
 MAX_DEPTH = 100
@@ -61,6 +61,9 @@ def node_of(found: list[object]) -> Node:
     Blocks (an object, or a list of objects, per body) stay blocks; anything else is treated
     as one expression holding every reference found.
     """
+    if len(found) == 1 and is_expression(found[0]):
+        # The usual case, one attribute set by one expression: its own references.
+        return Expression(references(found[0]) or ())
     bodies: list[dict[str, object]] = []
     for entry in found:
         for item in entry if isinstance(entry, list) else [entry]:

@@ -50,6 +50,8 @@ _LINK_NAMES = frozenset(
         "network_interface",
         "vpc_zone_identifier",
         "load_balancers",
+        "elb",
+        "cluster_identifier",
         "launch_configuration",
         "propagating_vgws",
     }
@@ -84,18 +86,16 @@ class _Drop:
 _DROP = _Drop()
 
 
-def known_attributes(after: dict[str, object], marker: object) -> frozenset[str]:
-    """Return the top-level attributes of `after` whose whole value is known."""
-    unknown = marker if isinstance(marker, dict) else {}
-    return frozenset(name for name in after if not is_unknown_anywhere(unknown.get(name)))
-
-
 class ValueBuilder:
     """Builds one instance's values from its change object and configuration."""
 
     def __init__(self, resolver: Resolver, index: InstanceIndex) -> None:
         self._resolver = resolver
         self._index = index
+        # Instances of one module share their references (every subnet names its VPC):
+        # resolve each combination once per plan.
+        self._resolved: dict[tuple[tuple[str, ...], Referrer, bool, str | None], Resolution] = {}
+        self._pins: dict[tuple[object, ...], Value | None] = {}
 
     def build(
         self,
@@ -117,6 +117,48 @@ class ValueBuilder:
         built = walk.value(after, marker, node, [], 0)
         return built if isinstance(built, dict) else {}
 
+    def pinned(
+        self, node: Blocks | Expression, referrer: Referrer, path: list[Step]
+    ) -> Value | None:
+        """Return what the references of an unknown value at `path` pin it to: a Ref, or for a
+        collection its members; None when they leave it uncertain (R-LINK-1)."""
+        if not isinstance(node, Expression):
+            return self._pin(node, referrer, path)
+        # Instances of one module share their expressions: pin each once per plan. The key is
+        # made of the fields, whose tuples compare faster than the dataclasses holding them.
+        key = (
+            node.references,
+            node.holes,
+            referrer.module,
+            referrer.key,
+            referrer.siblings,
+            referrer.each_references,
+            referrer.match_key,
+            _name(path),
+            _is_collection(path),
+        )
+        if key not in self._pins:
+            self._pins[key] = self._pin(node, referrer, path)
+        found = self._pins[key]
+        return list(found) if isinstance(found, list) else found
+
+    def _pin(self, node: Blocks | Expression, referrer: Referrer, path: list[Step]) -> Value | None:
+        """Return `pinned`'s answer, computed."""
+        refs = _refs(node)
+        found = self.resolve(refs, referrer, same_shape=True, attribute=_name(path))
+        linkable = _linkable(path, found.candidates)
+        if not linkable or found.opaque or not found.candidates:
+            return None
+        if not _is_collection(path):
+            return _ref_at(found.candidates[0], path) if len(found.candidates) == 1 else None
+        # Providers plan a set with an unknown member as wholly unknown, so this is the usual
+        # form of ``vpc_security_group_ids = [aws_security_group.web.id]`` in a plan. Known
+        # inputs (variables, constants) may add members the plan does not show: then Unknown.
+        if (len(found.candidates) == 1 or _holes(node) == 1) and not found.known:
+            members: list[Value] = [_ref_at(candidate, path) for candidate in found.candidates]
+            return members + list(dict.fromkeys(found.literals))
+        return None
+
     def resolve(
         self,
         refs: tuple[str, ...],
@@ -130,8 +172,19 @@ class ValueBuilder:
         Candidates whose type `attribute` cannot hold are moved to `unfit` (a folded ``route``
         expression lists every block's references; a gateway_id is no prefix list). A candidate
         whose value is known cannot be what makes a value unknown; a known string (the id of an
-        existing object) is kept as a literal for collections.
+        existing object) is kept as a literal for collections. The result is shared between
+        callers asking the same: read it, never change it.
         """
+        key = (refs, referrer, same_shape, attribute)
+        memo = self._resolved.get(key)
+        if memo is None:
+            memo = self._resolved[key] = self._resolve(refs, referrer, same_shape, attribute)
+        return memo
+
+    def _resolve(
+        self, refs: tuple[str, ...], referrer: Referrer, same_shape: bool, attribute: str | None
+    ) -> Resolution:
+        """Return `resolve`'s answer, computed."""
         found = self._resolver.resolve(refs, referrer, same_shape=same_shape)
         unknown = []
         for candidate in found.candidates:
@@ -184,16 +237,47 @@ class _Walk:
         values = after if isinstance(after, dict) else {}
         unknown = marker if isinstance(marker, dict) else {}
         result: dict[str, Value] = {}
-        for key in dict.fromkeys([*values, *unknown]):
-            below = child(node, key)
-            if isinstance(node, Blocks) and isinstance(below, Expression):
-                # Where an expression is attached: merged block bodies share it out unknowably.
-                holes = count_unknown(unknown.get(key)) if len(node.bodies) == 1 else SHARED
-                below = Expression(below.references, holes)
-            built = self.value(values.get(key), unknown.get(key), below, [*path, key], depth + 1)
-            if not isinstance(built, _Drop):
-                result[key] = built
+        # Members in the order of `after`, then those only `after_unknown` names.
+        for key, planned in values.items():
+            mark = unknown.get(key)
+            if mark is None or mark is False or not is_unknown_anywhere(mark):
+                # Known as planned (what `value` returns for it), without looking up the
+                # configuration below: most attributes of most instances take this path.
+                result[key] = cast(Value, planned)
+            else:
+                self._member(result, key, planned, mark, node, path, depth)
+        for key, mark in unknown.items():
+            if key in values:
+                continue
+            if mark is None or mark is False or not is_unknown_anywhere(mark):
+                result[key] = None
+            elif mark is True and self._drop_unset and _unset(node, key):
+                # R-TF-3 drops it (what `value` makes of its Absent node, without building
+                # it): most computed attributes (id, arn) of most instances take this path.
+                continue
+            else:
+                self._member(result, key, None, mark, node, path, depth)
         return result
+
+    def _member(
+        self,
+        result: dict[str, Value],
+        key: str,
+        planned: object,
+        mark: object,
+        node: Node,
+        path: list[Step],
+        depth: int,
+    ) -> None:
+        """Add the value of member `key` of an object to `result`, unless R-TF-3 drops it."""
+        below = child(node, key)
+        if isinstance(node, Blocks) and isinstance(below, Expression):
+            # Where an expression is attached: merged block bodies share it out unknowably.
+            holes = count_unknown(mark) if len(node.bodies) == 1 else SHARED
+            below = Expression(below.references, holes)
+        built = self.value(planned, mark, below, [*path, key], depth + 1)
+        if not isinstance(built, _Drop):
+            result[key] = built
 
     def _list(
         self, after: list[object], marker: object, node: Node, path: list[Step], depth: int
@@ -227,32 +311,15 @@ class _Walk:
             return Unknown(f"{_attr_text(path)} is unknown until apply")
         if isinstance(node, Unconfigured):
             return Unknown(self._reason(path, unconfigured=True))
-        refs = self._refs(node)
-        if path and isinstance(path[-1], str) and _is_collection_name(path[-1]):
-            return self._collection(node, refs, path)
-        found = self._builder.resolve(refs, self._referrer, same_shape=True, attribute=_name(path))
-        linkable = self._linkable(path, found.candidates)
-        if linkable and not found.opaque and len(found.candidates) == 1:
-            return self._ref(found.candidates[0], path)
-        return self._uncertain(path, refs, found, linkable)
-
-    def _collection(
-        self, node: Blocks | Expression, refs: tuple[str, ...], path: list[Step]
-    ) -> Value:
-        """Return a wholly unknown list of links: its members when the references pin them down.
-
-        Providers plan a set with an unknown member as wholly unknown, so this is the usual
-        form of ``vpc_security_group_ids = [aws_security_group.web.id]`` in a plan. Known
-        inputs (variables, constants) may add members the plan does not show: then Unknown.
-        """
-        found = self._builder.resolve(refs, self._referrer, same_shape=True, attribute=_name(path))
-        linkable = self._linkable(path, found.candidates)
-        pinned = len(found.candidates) == 1 or _holes(node) == 1
-        if linkable and found.candidates and pinned and not found.opaque and not found.known:
-            members: list[Value] = [self._ref(candidate, path) for candidate in found.candidates]
-            return members + list(dict.fromkeys(found.literals))
-        every = self._builder.resolve(refs, self._referrer, same_shape=False, attribute=_name(path))
-        return self._uncertain(path, refs, every, self._linkable(path, every.candidates))
+        pinned = self._builder.pinned(node, self._referrer, path)
+        if pinned is not None:
+            return pinned
+        refs = _refs(node)
+        # Unknown with candidates: a collection names every instance its references reach.
+        found = self._builder.resolve(
+            refs, self._referrer, same_shape=not _is_collection(path), attribute=_name(path)
+        )
+        return self._uncertain(path, refs, found, _linkable(path, found.candidates))
 
     def _uncertain(
         self, path: list[Step], refs: tuple[str, ...], found: Resolution, linkable: bool
@@ -263,7 +330,7 @@ class _Walk:
         if found.unfit and not found.candidates and not found.opaque:
             names = ", ".join(dict.fromkeys(c.address for c in found.unfit))
             reason += f"; {_name(path)} cannot hold {names}"
-        return Unknown(reason, tuple(self._ref(c, path) for c in candidates))
+        return Unknown(reason, tuple(_ref_at(c, path) for c in candidates))
 
     def _elements(self, node: Node, path: list[Step], count: int) -> list[Value]:
         """Return values for the `count` unknown elements of the list at `path`.
@@ -275,35 +342,15 @@ class _Walk:
             return [Unknown(f"{_attr_text(path)} is unknown until apply") for _ in range(count)]
         if isinstance(node, (Absent, Unconfigured)):
             return [Unknown(self._reason(path, unconfigured=True)) for _ in range(count)]
-        refs = self._refs(node)
+        refs = _refs(node)
         shaped = self._builder.resolve(refs, self._referrer, same_shape=True, attribute=_name(path))
         every = self._builder.resolve(refs, self._referrer, same_shape=False, attribute=_name(path))
-        linkable = self._linkable(path, every.candidates)
+        linkable = _linkable(path, every.candidates)
         if linkable and not every.opaque and (len(every.candidates) == 1 or _holes(node) == count):
             for members in (shaped.candidates, every.candidates):
                 if len(members) == count:
-                    return [self._ref(member, path) for member in members]
+                    return [_ref_at(member, path) for member in members]
         return [self._uncertain(path, refs, every, linkable) for _ in range(count)]
-
-    def _ref(self, candidate: Candidate, path: list[Step]) -> Ref:
-        """Return the Ref for `candidate` at `path`; a whole object is its arn for *_arn(s)."""
-        name = _name(path)
-        arn = name is not None and name.endswith(("_arn", "_arns"))
-        return _ref(candidate, "arn" if arn else "id")
-
-    @staticmethod
-    def _refs(node: Blocks | Expression) -> tuple[str, ...]:
-        """Return the references of an expression node, or of every expression in blocks."""
-        if isinstance(node, Expression):
-            return node.references
-        return all_references(list(node.bodies))
-
-    @staticmethod
-    def _linkable(path: list[Step], candidates: list[Candidate]) -> bool:
-        """Return True if the value at `path` names objects and the candidates are such names."""
-        return _is_link_name(_name(path)) and all(
-            c.attr is None or _is_link_name(c.attr.split(".")[-1].split("[")[0]) for c in candidates
-        )
 
     def _where(self, path: list[Step]) -> str:
         """Return "<attr> of <address>" for reasons."""
@@ -335,6 +382,40 @@ class _Walk:
             )
             text += f"; it may be any of {listed}"
         return text
+
+
+def _is_collection(path: list[Step]) -> bool:
+    """Return True if the value at `path` is an attribute holding a list or set of links."""
+    return bool(path) and isinstance(path[-1], str) and _is_collection_name(path[-1])
+
+
+def _refs(node: Blocks | Expression) -> tuple[str, ...]:
+    """Return the references of an expression node, or of every expression in blocks."""
+    if isinstance(node, Expression):
+        return node.references
+    return all_references(list(node.bodies))
+
+
+def _linkable(path: list[Step], candidates: list[Candidate]) -> bool:
+    """Return True if the value at `path` names objects and the candidates are such names."""
+    return _is_link_name(_name(path)) and all(
+        c.attr is None or _is_link_name(c.attr.split(".")[-1].split("[")[0]) for c in candidates
+    )
+
+
+def _ref_at(candidate: Candidate, path: list[Step]) -> Ref:
+    """Return the Ref for `candidate` at `path`; a whole object is its arn for *_arn(s)."""
+    name = _name(path)
+    arn = name is not None and name.endswith(("_arn", "_arns"))
+    return _ref(candidate, "arn" if arn else "id")
+
+
+def _unset(node: Node, key: str) -> bool:
+    """Return True if `node` is configuration blocks none of which sets `key`."""
+    if not isinstance(node, Blocks):
+        return False
+    bodies = node.bodies
+    return key not in bodies[0] if len(bodies) == 1 else all(key not in b for b in bodies)
 
 
 def _ref(candidate: Candidate, whole: str) -> Ref:

@@ -1,0 +1,181 @@
+"""The flow sets of one network's NACLs and security groups, computed once per analysis.
+
+Analysers ask the same questions many times: the flows a NACL allows, for every subnet it
+guards; the flows of a group's rules, for every attachment carrying it; the replies of the
+same requests. A `FlowCache` answers each once. It belongs to one analysis of one network and
+is dropped with it, so no answer outlives the analysis or crosses to another network.
+
+Keys are cheap values, never model objects (pydantic objects hash and compare field by field):
+model addresses, which are unique within a network, and the content a result depends on, so
+that NACLs and rules written alike (one module instantiated per VPC) are evaluated once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tfvpc.analyse.flows import (
+    NaclDecision,
+    ReturnSplit,
+    SgDirection,
+    SgFlowsKey,
+    allowed_of,
+    decided_flows,
+    evaluation_order,
+    missing_group_rule,
+    needed_replies,
+    return_split,
+    sg_flows_key,
+    sg_key_flows,
+)
+from tfvpc.model import Nacl, NaclRule, Network, SgRule
+from tfvpc.space import FlowSet
+
+_RuleContent = tuple[
+    int, bool, bool, str, int, str | None, int | None, int | None, int | None, int | None, bool
+]
+GroupRules = tuple[tuple[SgRule, FlowSet], ...]
+
+
+def _content(rule: NaclRule) -> _RuleContent:
+    """Return everything the flows a NACL entry decides, and its description, depend on."""
+    return (
+        rule.rule_no,
+        rule.is_default_deny,
+        rule.egress,
+        rule.action,
+        rule.protocol,
+        rule.cidr,
+        rule.from_port,
+        rule.to_port,
+        rule.icmp_type,
+        rule.icmp_code,
+        bool(rule.unknowns),
+    )
+
+
+class FlowCache:
+    """Memoised flow sets of `network` for one analysis; see the module docstring."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        self._tokens: dict[tuple[tuple[_RuleContent, ...], bool], int] = {}
+        self._orders: dict[tuple[str, bool], tuple[tuple[NaclRule, ...], int]] = {}
+        self._decided: dict[tuple[int, bool], tuple[FlowSet, ...]] = {}
+        self._decisions: dict[tuple[str, bool, bool], tuple[NaclDecision, ...]] = {}
+        self._allowed: dict[tuple[int, bool], FlowSet] = {}
+        self._rule_flows: dict[SgFlowsKey, FlowSet] = {}
+        self._groups: dict[tuple[str, SgDirection, bool], GroupRules] = {}
+        self._group_flows: dict[tuple[str, SgDirection, bool], FlowSet] = {}
+        self._unions: dict[frozenset[FlowSet], FlowSet] = {}
+        self._replies: dict[FlowSet, FlowSet] = {}
+        self._splits: dict[tuple[FlowSet, FlowSet], ReturnSplit] = {}
+
+    def nacl_token(self, nacl: Nacl, egress: bool) -> int:
+        """Return a number naming the entries of one direction of a NACL of this network:
+        equal for directions whose entries are alike in everything but their origin."""
+        return self._order(nacl, egress)[1]
+
+    def _order(self, nacl: Nacl, egress: bool) -> tuple[tuple[NaclRule, ...], int]:
+        key = (nacl.address, egress)
+        found = self._orders.get(key)
+        if found is None:
+            rules = evaluation_order(nacl, egress)
+            content = (tuple(_content(rule) for rule in rules), egress)
+            token = self._tokens.setdefault(content, len(self._tokens))
+            found = self._orders[key] = (rules, token)
+        return found
+
+    def nacl_decisions(
+        self, nacl: Nacl, egress: bool, *, permissive: bool
+    ) -> tuple[NaclDecision, ...]:
+        """Return `flows.nacl_decisions` for a NACL of this network."""
+        key = (nacl.address, egress, permissive)
+        found = self._decisions.get(key)
+        if found is None:
+            rules, token = self._order(nacl, egress)
+            flows = self._decided.get((token, permissive))
+            if flows is None:
+                flows = decided_flows(rules, permissive=permissive)
+                self._decided[(token, permissive)] = flows
+            found = self._decisions[key] = tuple(zip(rules, flows, strict=True))
+        return found
+
+    def nacl_allowed(self, nacl: Nacl, egress: bool, *, permissive: bool) -> FlowSet:
+        """Return `flows.nacl_allowed` for a NACL of this network (one object for NACLs whose
+        entries are alike)."""
+        key = (self.nacl_token(nacl, egress), permissive)
+        found = self._allowed.get(key)
+        if found is None:
+            decisions = self.nacl_decisions(nacl, egress, permissive=permissive)
+            found = self._allowed[key] = allowed_of(decisions)
+        return found
+
+    def sg_rule_flows(self, rule: SgRule, *, permissive: bool) -> FlowSet:
+        """Return `flows.sg_rule_flows` for a rule of this network."""
+        key = sg_flows_key(rule, self.network, permissive=permissive)
+        if key is None:
+            return FlowSet.empty()
+        found = self._rule_flows.get(key)
+        if found is None:
+            found = self._rule_flows[key] = sg_key_flows(key)
+        return found
+
+    def group_rules(self, group: str, direction: SgDirection, *, permissive: bool) -> GroupRules:
+        """Return `flows.sg_allowed` for one security group (model address) of this network."""
+        key = (group, direction, permissive)
+        found = self._groups.get(key)
+        if found is None:
+            known = self.network.security_groups.get(group)
+            rules = (
+                [missing_group_rule(group, direction)]
+                if known is None
+                else [rule for rule in known.rules if rule.direction == direction]
+            )
+            found = self._groups[key] = tuple(
+                (rule, self.sg_rule_flows(rule, permissive=permissive)) for rule in rules
+            )
+        return found
+
+    def group_flows(self, group: str, direction: SgDirection, *, permissive: bool) -> FlowSet:
+        """Return the union of the flows of one security group's rules in one direction (one
+        object for groups whose rules are alike)."""
+        key = (group, direction, permissive)
+        found = self._group_flows.get(key)
+        if found is None:
+            rules = self.group_rules(group, direction, permissive=permissive)
+            found = self._group_flows[key] = self._union(frozenset(f for _, f in rules))
+        return found
+
+    def group_union(
+        self, groups: Iterable[str], direction: SgDirection, *, permissive: bool
+    ) -> FlowSet:
+        """Return `flows.sg_allowed_union` for security groups of this network."""
+        parts = frozenset(
+            self.group_flows(group, direction, permissive=permissive)
+            for group in dict.fromkeys(groups)
+        )
+        return self._union(parts)
+
+    def _union(self, parts: frozenset[FlowSet]) -> FlowSet:
+        """Return the union of `parts`, once per distinct collection (unions are canonical,
+        so their order does not matter)."""
+        found = self._unions.get(parts)
+        if found is None:
+            found = self._unions[parts] = FlowSet.union_all(parts)
+        return found
+
+    def needed_replies(self, requests: FlowSet) -> FlowSet:
+        """Return `flows.needed_replies`."""
+        found = self._replies.get(requests)
+        if found is None:
+            found = self._replies[requests] = needed_replies(requests)
+        return found
+
+    def return_split(self, requests: FlowSet, allowed_back: FlowSet) -> ReturnSplit:
+        """Return `flows.return_split`."""
+        key = (requests, allowed_back)
+        found = self._splits.get(key)
+        if found is None:
+            found = self._splits[key] = return_split(requests, allowed_back)
+        return found
