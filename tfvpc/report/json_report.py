@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from tfvpc.findings import Finding, Report
 from tfvpc.report.common import severity_counts
+from tfvpc.report.json_text import dumps_indented
 
 
 def render(report: Report) -> str:
@@ -19,7 +18,7 @@ def render(report: Report) -> str:
         },
         "findings": [finding_document(finding) for finding in report.findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(document) + "\n"
 
 
 def finding_document(finding: Finding) -> dict[str, object]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from tfvpc.findings import RULES_BY_ID, Finding, Report, Rule, Severity
 from tfvpc.model import Location
 from tfvpc.report.common import hop_text, traffic_text
+from tfvpc.report.json_text import dumps_indented
 from tfvpc.report.rule_docs import PROJECT_URL, rule_page, rule_url
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -69,7 +69,7 @@ def render(report: Report, *, source_root: Path | None = None, failed: bool = Fa
         ],
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(log) + "\n"
 
 
 def _rule(rule: Rule, worst: Severity) -> dict[str, object]:
