@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.flows import TCP, NaclDecision, addresses_only, nacl_rule_flows
 from tfvpc.analyse.internet import internet_sources
-from tfvpc.analyse.routing import RouteShare, RoutingIndex, describe_route
+from tfvpc.analyse.routing import RouteShare, RoutingIndex, TableRouting, describe_route
 from tfvpc.model import (
     Attachment,
     Nacl,
@@ -388,6 +388,8 @@ class _Steps:
 
     def table_ways(self, table: RouteTable, vpc: str | None) -> list[_Way]:
         routing = self.context.routing.of(table)
+        if self.permissive:
+            routing = self.without_uncertain_detours(table, routing, vpc)
         shares: dict[str, list[RouteShare]] = {}
         for share in routing.shares:
             verdict = self.igw_verdict(share.route, vpc)
@@ -418,6 +420,26 @@ class _Steps:
             )
             for gateway, found in shares.items()
         ]
+
+    def without_uncertain_detours(
+        self, table: RouteTable, routing: TableRouting, vpc: str | None
+    ) -> TableRouting:
+        """Return the partition of the permissive reading: routes that carry unknowns (an
+        ``aws_route`` whose count is unknown, say) and cannot lead to an internet gateway are
+        taken to be absent, so the clients they would carve out of a wider internet route are
+        not carved out; the strict reading keeps them (R-RT-5, R-MODEL-1)."""
+        doubtful = [
+            share
+            for share in routing.shares
+            if share.route.unknowns and self.igw_verdict(share.route, vpc) is None
+        ]
+        if not doubtful:
+            return routing
+        absent = {id(share.route) for share in doubtful}
+        leave_out = frozenset(i for i, route in enumerate(table.routes) if id(route) in absent)
+        for share in doubtful:
+            self.doubt(share.route.unknowns, share.destinations)
+        return self.context.routing.of(table, leave_out=leave_out)
 
     def igw_verdict(self, route: Route, vpc: str | None) -> tuple[str, tuple[str, ...]] | None:
         """Return (gateway, reasons) if the route may lead to an internet gateway of `vpc`
@@ -632,10 +654,15 @@ class _Walker:
             Detour(self.attachment, address, vpc, gateway, table.address, shares, sources)
         )
         covered = FlowSet.union_all(share.destinations for share in shares)
-        if cidr is not None and not unresolved and own.issubset(covered):
+        # The table, its edge association or the routes that redirect may not exist as
+        # written: then the redirect is only possible and the normal path possible too.
+        uncertain = tuple(
+            dict.fromkeys((*table.unknowns, *(r for s in shares for r in s.route.unknowns)))
+        )
+        if cidr is not None and not unresolved and not uncertain and own.issubset(covered):
             return sources
-        reason = f"{table.address} may send traffic for {address} to an appliance"
-        return sources if self.doubt([reason], sources) else FlowSet.empty()
+        reasons = uncertain or (f"{table.address} may send traffic for {address} to an appliance",)
+        return sources if self.doubt(reasons, sources) else FlowSet.empty()
 
     def entry(
         self,

@@ -32,7 +32,18 @@ from tfvpc.model import Nacl, NaclRule, Network, SgRule
 from tfvpc.space import FlowSet
 
 _RuleContent = tuple[
-    int, bool, bool, str, int, str | None, int | None, int | None, int | None, int | None, bool
+    int,
+    bool,
+    bool,
+    str,
+    int,
+    str | None,
+    int | None,
+    int | None,
+    int | None,
+    int | None,
+    bool,
+    int | None,
 ]
 GroupRules = tuple[tuple[SgRule, FlowSet], ...]
 
@@ -51,6 +62,7 @@ def _content(rule: NaclRule) -> _RuleContent:
         rule.icmp_type,
         rule.icmp_code,
         bool(rule.unknowns),
+        rule.family,
     )
 
 

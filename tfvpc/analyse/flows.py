@@ -107,6 +107,12 @@ def _anywhere(space: _Space, families: Iterable[Family]) -> FlowSet:
     return FlowSet.union_all(_window(family, protocols, ports) for family in families)
 
 
+def rule_families(rule: SgRule | NaclRule) -> tuple[Family, ...]:
+    """Return the families an address peer of unknown value may be in: the rule's own when the
+    attribute names it (R-CIDR-2, R-NACL-5), else both."""
+    return FAMILIES if rule.family is None else (rule.family,)
+
+
 def _prefix_list_peer(
     rule: SgRule, network: Network
 ) -> tuple[tuple[str, ...] | None, tuple[Family, ...]]:
@@ -117,7 +123,7 @@ def _prefix_list_peer(
         cidrs = listed.cidrs
     if listed is not None and listed.family is not None:
         return cidrs, (4,) if listed.family == "ipv4" else (6,)
-    return cidrs, FAMILIES
+    return cidrs, rule_families(rule)
 
 
 def sg_peer_spans(
@@ -134,14 +140,14 @@ def sg_peer_spans(
         return (), ()
     if rule.peer_kind == "cidr":
         span = _parse_cidr(rule.peer)
-        return ((span,), ()) if span else ((), FAMILIES)
+        return ((span,), ()) if span else ((), rule_families(rule))
     if rule.peer_kind == "prefix_list":
         cidrs, families = _prefix_list_peer(rule, network)
         if cidrs is None:
             return (), families
         spans = tuple(span for span in map(_parse_cidr, cidrs) if span is not None)
-        return spans, (FAMILIES if len(spans) < len(cidrs) else ())
-    return (), FAMILIES
+        return spans, (rule_families(rule) if len(spans) < len(cidrs) else ())
+    return (), rule_families(rule)
 
 
 def sg_rule_flows(rule: SgRule, network: Network, *, permissive: bool) -> FlowSet:
@@ -187,7 +193,8 @@ def nacl_rule_flows(rule: NaclRule, *, permissive: bool) -> FlowSet:
 
     tcp/udp use the literal port range (0-0 is port 0 only), icmp and icmpv6 the type/code
     (-1 any), protocol 58 with an IPv4 CIDR every type, -1 and other protocols every port
-    (R-NACL-6/7). An unknown CIDR widens to both families when `permissive` and gives nothing
+    (R-NACL-6/7). An unknown CIDR widens to its attribute's family (both if that is unknown too)
+    when `permissive` and gives nothing
     otherwise; an entry with unknowns gives nothing when not `permissive`.
     """
     if rule.unknowns and not permissive:
@@ -198,7 +205,7 @@ def nacl_rule_flows(rule: NaclRule, *, permissive: bool) -> FlowSet:
             return FlowSet.empty()
         return FlowSet.union_all(
             _anywhere(space, (family,))
-            for family in FAMILIES
+            for family in rule_families(rule)
             if (space := _nacl_space(rule, family)) is not None
         )
     space = _nacl_space(rule, span[0])

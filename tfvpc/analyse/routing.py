@@ -114,16 +114,23 @@ class TableRouting:
         return out
 
 
-def table_routing(table: RouteTable, network: Network) -> TableRouting:
-    """Return the longest-prefix-match partition of `table`.
+def table_routing(
+    table: RouteTable, network: Network, *, leave_out: frozenset[int] = frozenset()
+) -> TableRouting:
+    """Return the longest-prefix-match partition of `table`, as if the routes at the positions
+    `leave_out` (indices into ``table.routes``) did not exist.
 
     R-RT-5: longer prefixes win; a prefix-list route counts with each entry's own length; at equal
     length a static route beats a propagated one. A route whose destination is unknown is left
-    out of the partition and listed in `unresolved`.
+    out of the partition and listed in `unresolved`. A route that may not exist (it carries
+    unknowns) still takes its destinations here; a reading in which it is absent asks for the
+    partition without it through `leave_out`.
     """
     entries: list[tuple[int, bool, int, Route, FlowSet]] = []
     unresolved: list[Route] = []
     for order, route in enumerate(table.routes):
+        if order in leave_out:
+            continue
         cidrs = route_cidrs(route, network)
         if cidrs is None:
             unresolved.append(route)
@@ -180,13 +187,15 @@ class RoutingIndex:
 
     def __init__(self, network: Network) -> None:
         self.network = network
-        self._cache: dict[str, TableRouting] = {}
+        self._cache: dict[tuple[str, frozenset[int]], TableRouting] = {}
 
-    def of(self, table: RouteTable) -> TableRouting:
-        """Return the longest-prefix-match partition of `table`."""
-        routing = self._cache.get(table.address)
+    def of(self, table: RouteTable, *, leave_out: frozenset[int] = frozenset()) -> TableRouting:
+        """Return the longest-prefix-match partition of `table` without the routes at the
+        positions `leave_out` (see `table_routing`)."""
+        key = (table.address, leave_out)
+        routing = self._cache.get(key)
         if routing is None:
-            routing = self._cache[table.address] = table_routing(table, self.network)
+            routing = self._cache[key] = table_routing(table, self.network, leave_out=leave_out)
         return routing
 
     def of_subnet(self, subnet: Subnet) -> list[TableRouting]:

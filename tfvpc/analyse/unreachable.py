@@ -8,9 +8,13 @@ Sources considered, each with the route both ways and the NACLs on the way (R-NA
   internet addresses to it (the return path, R-PUB-1);
 * the subnets of a VPC peered through an accepted peering, when each side routes the other's
   addresses through that peering (R-PEER-1);
-* every other way out of the subnet's route table (transit gateway, VPN gateway and route
-  propagation, appliances, endpoints, targets known only by id or unknown): whoever sits behind
-  it may connect from the route's destinations (R-TGW-1 and R-VPN-1 are not modelled further).
+* the subnets of VPCs attached to a transit gateway the input declares with its route tables,
+  when both VPCs and both attachments' TGW tables route each other's addresses (R-TGW-1,
+  symmetric; a blackhole route drops; an attachment without a subnet in the zone cannot serve
+  it, U-7), and its VPN or peering attachments from the addresses both tables route;
+* every other way out of the subnet's route table (a transit gateway known only by id, VPN
+  gateway and route propagation, appliances, endpoints, targets known only by id or unknown):
+  whoever sits behind it may connect from the route's destinations (R-VPN-1: on-premises).
 
 A source can open a connection when some request flow passes every NACL on its way in and some
 of the replies it needs (R-NACL-11: ephemeral ports, ICMP reply types) pass on the way back.
@@ -39,8 +43,24 @@ from tfvpc.analyse.routing import (
     subnet_addresses,
     vpc_addresses,
 )
+from tfvpc.analyse.transit_routing import (
+    TransitLookup,
+    associated_tables,
+    attachments_of,
+    modelled_transit_gateway,
+    transit_lookup,
+    zone_gap,
+)
 from tfvpc.findings import Finding, Hop, Severity, make_finding
-from tfvpc.model import Gateway, Network, Route, Subnet, Vpc
+from tfvpc.model import (
+    Gateway,
+    Network,
+    Route,
+    Subnet,
+    TransitAttachment,
+    TransitRouteTable,
+    Vpc,
+)
 from tfvpc.space import FlowSet
 
 _NO_CONNECTION_TARGETS = ("local", "nat", "eigw")
@@ -103,10 +123,22 @@ class _Reach:
         self._gateways: dict[tuple[str, str], list[Gateway]] = {}
         self._local: dict[str, FlowSet] = {}
         self._merged: dict[tuple[str, tuple[str, ...]], _Side | None] = {}
+        self._lookups: dict[str, TransitLookup] = {}
         for address in sorted(network.subnets):
             subnet = network.subnets[address]
             if subnet.vpc is not None:
                 self._members.setdefault(subnet.vpc, []).append(subnet)
+
+    def transit_lookups(self, attachment: str) -> list[TransitLookup]:
+        """Return the lookups of the transit gateway route tables `attachment` is associated
+        with, once per table."""
+        return [self._lookup(t) for t in associated_tables(self.network, attachment)]
+
+    def _lookup(self, table: TransitRouteTable) -> TransitLookup:
+        found = self._lookups.get(table.address)
+        if found is None:
+            found = self._lookups[table.address] = transit_lookup(self.network, table)
+        return found
 
     def internet(self, vpc: Vpc) -> FlowSet:
         """Return the internet clients of both families as seen from `vpc` (R-CIDR-3)."""
@@ -246,6 +278,7 @@ def _verdicts(
     yield from _sibling_verdicts(reach, subnet, vpc, side)
     yield _internet_verdict(reach, vpc, side, tables)
     yield from _peering_verdicts(reach, subnet, vpc, side, tables)
+    yield from _transit_verdicts(reach, subnet, vpc, side, tables)
     yield from _exit_verdicts(reach, subnet, vpc, side, tables)
 
 
@@ -338,6 +371,118 @@ def _peering_verdicts(
                 yield None if why is None else _Verdict(name, why, True)
 
 
+def _transit_gateways(reach: _Reach, tables: list[TableRouting]) -> list[str]:
+    """Return the modelled transit gateways the tables route something to, by address."""
+    found = {
+        share.route.target
+        for table in tables
+        for share in table.shares
+        if share.route.target is not None
+    }
+    return sorted(g for g in found if modelled_transit_gateway(reach.network, g))
+
+
+def _transit_verdicts(
+    reach: _Reach, subnet: Subnet, vpc: Vpc, side: _Side, tables: list[TableRouting]
+) -> Iterator[_Verdict | None]:
+    """Sources behind a transit gateway the input declares with its route tables (R-TGW-1):
+    subnets of the other attached VPCs, and VPN or peering attachments from their routes."""
+    network = reach.network
+    for tgw in _transit_gateways(reach, tables):
+        back = _via(tables, tgw)
+        own = [a for a in attachments_of(network, tgw) if a.kind == "vpc" and a.vpc == vpc.address]
+        if not own:
+            yield _Verdict(tgw, f"{vpc.address} has no attachment to {tgw}", False)
+            continue
+        for here in own:
+            gap = zone_gap(network, here, subnet)
+            if gap is not None:
+                yield _Verdict(f"sources via {tgw}", gap, False)
+                continue
+            home = reach.transit_lookups(here.address)
+            if not home:
+                why = f"{here.address} is associated with no route table of {tgw}"
+                yield _Verdict(f"sources via {tgw}", why, False)
+                continue
+            for there in attachments_of(network, tgw):
+                if there.address != here.address:
+                    yield from _attachment_verdicts(
+                        reach, subnet, side, tgw, here, there, home, back
+                    )
+
+
+def _attachment_verdicts(
+    reach: _Reach,
+    subnet: Subnet,
+    side: _Side,
+    tgw: str,
+    here: TransitAttachment,
+    there: TransitAttachment,
+    home: list[TransitLookup],
+    back: FlowSet,
+) -> Iterator[_Verdict | None]:
+    """The sources behind one other attachment of the transit gateway (R-TGW-1, symmetric)."""
+    network = reach.network
+    lookups = reach.transit_lookups(there.address)
+    if not lookups:
+        lone = f"{there.address} is associated with no route table of {tgw}"
+        yield _Verdict(f"{there.address} via {tgw}", lone, False)
+        return
+    forward = FlowSet.union_all(t.to(here.address) for t in lookups) & side.addresses
+    returned = FlowSet.union_all(t.to(there.address) for t in home)
+    peer = network.vpcs.get(there.vpc) if there.vpc is not None else None
+    if there.kind != "vpc" or peer is None:
+        # A VPN, a peering or a VPC outside the input: whoever sits behind it may connect from
+        # the addresses both tables route (R-VPN-1 for a VPN: on-premises, not the internet).
+        name = f"{there.address} ({there.kind}) via {tgw}"
+        cut = _transit_path(subnet, tgw, here, there, lookups, forward, returned & back)
+        yield _Verdict(name, cut, False) if cut else _exit(reach, side, name, returned & back)
+        return
+    for other in reach.subnets_of(peer.address):
+        source = reach.side_of(other, peer)
+        if source is None:
+            yield None
+            return
+        name = f"{other.address} via {tgw}"
+        out = _via(reach.routing.of_subnet(other), tgw) & side.addresses
+        if not out:
+            yield _Verdict(name, f"it has no route to {subnet.address} via {tgw}", False)
+            continue
+        gap = zone_gap(network, there, other)
+        why = gap or _transit_path(
+            subnet, tgw, here, there, lookups, forward & out, returned & back & source.addresses
+        )
+        if why is not None:
+            yield _Verdict(name, why, False)
+            continue
+        clients = returned & back & source.addresses
+        verdict = reach.connect(side, clients, source, forward & out)
+        yield None if verdict is None else _Verdict(name, verdict, True)
+
+
+def _transit_path(
+    subnet: Subnet,
+    tgw: str,
+    here: TransitAttachment,
+    there: TransitAttachment,
+    lookups: list[TransitLookup],
+    forward: FlowSet,
+    returned: FlowSet,
+) -> str | None:
+    """Return why the transit gateway carries nothing between the attachments, None if it
+    carries something both ways."""
+    if not forward:
+        tables = ", ".join(t.table.address for t in lookups)
+        own = subnet_addresses(subnet)
+        dropped = [o for t in lookups if not t.blackholed.isdisjoint(own) for o in t.blackholes]
+        if dropped:
+            return f"{tables} drops {subnet.address} at blackhole route {', '.join(dropped)}"
+        return f"{tables} routes nothing of {subnet.address} to {here.address}"
+    if not returned:
+        return f"the route table of {here.address} routes nothing back to {there.address} via {tgw}"
+    return None
+
+
 def _exit_verdicts(
     reach: _Reach, subnet: Subnet, vpc: Vpc, side: _Side, tables: list[TableRouting]
 ) -> Iterator[_Verdict | None]:
@@ -348,7 +493,9 @@ def _exit_verdicts(
         return
     for table in tables:
         for share in table.shares:
-            if _is_exit(reach.network, vpc, share.route):
+            if _is_exit(reach.network, vpc, share.route) and not modelled_transit_gateway(
+                reach.network, share.route.target or ""
+            ):
                 yield _exit(reach, side, _exit_name(share.route), share.destinations)
         for route in table.unresolved_exits:
             if _is_exit(reach.network, vpc, route):
