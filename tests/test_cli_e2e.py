@@ -148,3 +148,21 @@ def test_a_directory_without_terraform_files_exits_2() -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"tfvpc: {empty}: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_verbose_names_skipped_types_and_the_unmodelled_ones_that_shape_paths(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        (HCL / "main.tf").read_text()
+        + '\nresource "aws_networkfirewall_firewall" "edge" {\n  name = "edge"\n}\n'
+        + '\nresource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
+    )
+    result = run("scan", str(tmp_path), "-v", "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert "aws_networkfirewall_firewall x1" in result.stderr
+    assert "aws_s3_bucket x1" in result.stderr
+    # Only the firewall shapes network paths; a bucket is merely skipped.
+    shaping = [line for line in result.stderr.splitlines() if "shapes network paths" in line]
+    assert len(shaping) == 1
+    assert "aws_networkfirewall_firewall" in shaping[0]
