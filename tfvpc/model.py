@@ -297,6 +297,10 @@ class Attachment(Node):
     ipv6: bool | None = False
     listeners: tuple[Listener, ...] = ()
     related: tuple[str, ...] = ()
+    placed_in_one_of: tuple[str, ...] = ()
+    """For a resource AWS puts in *one* subnet of a group at apply (a single-AZ database), when
+    the candidates are alike and each gets its own attachment: all candidate subnets. Whatever
+    holds for every candidate is certain; that the resource sits in a given one is not."""
 
 
 LbKind = Literal["application", "network", "gateway", "classic"]

@@ -81,7 +81,12 @@ def _public_evidence(subnet: Subnet, usage: Usage) -> list[_Evidence]:
         text = f"{attachment.resource} has a public IPv4" + (f" ({', '.join(why)})" if why else "")
         if attachment.public_ipv4 is None:
             text = f"{attachment.resource} may have a public IPv4"
-        definite = attachment.public_ipv4 is True and len(attachment.subnets) == 1
+        # Semantics §1.8: AWS puts a single-AZ database in one subnet of its group at apply;
+        # that it lands in this one is only possible.
+        placed_here = len(attachment.subnets) == 1 and len(attachment.placed_in_one_of) <= 1
+        if len(attachment.placed_in_one_of) > 1:
+            text += f" if AWS places it here (one of {len(attachment.placed_in_one_of)} subnets)"
+        definite = attachment.public_ipv4 is True and placed_here
         out.append(_Evidence(text, attachment.resource, definite))
     out.extend(
         _Evidence(f"{nat.address} is a public NAT gateway", nat.address, True)

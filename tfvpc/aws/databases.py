@@ -108,7 +108,7 @@ def _one_of(spec: NodeSpec, group: list[str]) -> list[Attachment]:
     placement = spec.placement
     complete = len(placement.known) == len(placement.addresses)
     if spec.public.value is False or (complete and _alike(placement.known)):
-        return node_attachments(spec)
+        return node_attachments(spec, one_of=True)
     if len(placement.addresses) > 1:
         where = group[0] if group else "its subnets"
         spec.notes.append(f"{spec.owner} sits in one subnet of {where}, chosen by AWS at apply")

@@ -112,17 +112,21 @@ class NodeSpec:
     notes: list[str] = field(default_factory=list)
 
 
-def node_attachments(spec: NodeSpec, *, per_subnet: bool = True) -> list[Attachment]:
+def node_attachments(
+    spec: NodeSpec, *, per_subnet: bool = True, one_of: bool = False
+) -> list[Attachment]:
     """Return the attachments of a service.
 
-    With `per_subnet`, its interfaces spread over every subnet: one attachment per subnet
-    (``owner@subnet``). Otherwise it sits in one subnet AWS picks: one attachment holding every
-    candidate subnet (an ambiguous placement). One subnet gives ``owner@subnet``; none gives
-    one attachment at the owner's address.
+    With `per_subnet`, one attachment per subnet (``owner@subnet``): its interfaces spread over
+    every subnet, or, with `one_of`, it sits in one of them that AWS picks and the candidates are
+    alike enough to be analysed one by one (each then records all candidates). Without
+    `per_subnet`, one attachment holding every candidate subnet (an ambiguous placement). One
+    subnet gives ``owner@subnet``; none gives one attachment at the owner's address.
     """
     addresses = spec.placement.addresses
     if per_subnet and len(addresses) > 1:
-        return [_node(spec, _at(spec, subnet), (subnet,)) for subnet in addresses]
+        choice = addresses if one_of else ()
+        return [_node(spec, _at(spec, subnet), (subnet,), choice) for subnet in addresses]
     address = _at(spec, addresses[0]) if len(addresses) == 1 else spec.owner
     return [_node(spec, address, addresses)]
 
@@ -131,7 +135,9 @@ def _at(spec: NodeSpec, subnet: str) -> str:
     return f"{spec.owner}@{subnet}"
 
 
-def _node(spec: NodeSpec, address: str, subnets: tuple[str, ...]) -> Attachment:
+def _node(
+    spec: NodeSpec, address: str, subnets: tuple[str, ...], choice: tuple[str, ...] = ()
+) -> Attachment:
     related = [spec.owner, *spec.related, *subnets, *spec.groups]
     if spec.public.evidence is not None:
         related.append(spec.public.evidence)
@@ -149,6 +155,7 @@ def _node(spec: NodeSpec, address: str, subnets: tuple[str, ...]) -> Attachment:
         ipv6=spec.ipv6,
         listeners=spec.listeners,
         related=tuple(dict.fromkeys(r for r in related if r != address)),
+        placed_in_one_of=choice,
     )
 
 
