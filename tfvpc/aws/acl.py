@@ -45,6 +45,10 @@ class NaclDraft:
     location: Location | None = None
     rules: list[NaclRule] = field(default_factory=list)
     unknowns: list[str] = field(default_factory=list)
+    # Indexes of `rules` so that `add` need not scan every rule added before (a NACL with
+    # n separate rule resources cost n^2/2 comparisons).
+    _keys: set[tuple[object, ...]] = field(default_factory=set, init=False, repr=False)
+    _numbers: set[tuple[bool, int]] = field(default_factory=set, init=False, repr=False)
 
     def note(self, reasons: list[str] | tuple[str, ...]) -> None:
         """Record reasons why something about the NACL is unknown (each once)."""
@@ -54,12 +58,14 @@ class NaclDraft:
         """Add a rule unless an identical one is already there (R-TF-2: inline lists repeat
         the rules of separate `aws_network_acl_rule` resources)."""
         key = _rule_key(rule)
-        if any(_rule_key(existing) == key for existing in self.rules):
+        if key in self._keys:
             return
-        clash = [r for r in self.rules if r.egress == rule.egress and r.rule_no == rule.rule_no]
-        if clash and rule.rule_no != UNKNOWN_RULE_NO:
+        number = (rule.egress, rule.rule_no)
+        if number in self._numbers and rule.rule_no != UNKNOWN_RULE_NO:
             direction = "egress" if rule.egress else "ingress"
             self.note([f"{self.address} has two different {direction} rules {rule.rule_no}"])
+        self._keys.add(key)
+        self._numbers.add(number)
         self.rules.append(rule)
 
     def freeze(self) -> Nacl:

@@ -301,28 +301,41 @@ def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
         placement = _Placement((), [])
     groups = list(fields.many("vpc_security_group_ids").addresses)
     if not groups:
-        # Group names are for the default VPC; state also lists the names of the groups
-        # named by id, so names only count when no id is given.
-        groups = _groups_by_name(env, fields, placement, notes)
-    configured = _configured(fields, "vpc_security_group_ids") or _configured(
-        fields, "security_groups"
-    )
-    if not groups and not configured and view is not None:
-        from_template = view.groups(env.ctx, notes)
-        if from_template is not None:
-            groups, configured = from_template, True
-    elif not groups and not configured and lost is not None:
-        # The groups come from a template the input lacks: unknown, so none is listed.
-        notes.append(lost)
-        configured = True
-    if not groups and not configured:
-        groups = _default_groups(env, placement, instance.address, notes)
+        groups = _groups_without_ids(env, fields, placement, view, lost, notes)
     public, ipv6 = _addresses(fields, view, lost, placement, notes)
     if view is not None:
         notes += view.notes()
     return _Facts(
         placement.addresses, list(dict.fromkeys(groups)), public, ipv6, notes + fields.unknowns
     )
+
+
+def _groups_without_ids(
+    env: _Env,
+    fields: Fields,
+    placement: _Placement,
+    view: TemplateView | None,
+    lost: str | None,
+    notes: list[str],
+) -> list[str]:
+    """Return the groups of an instance whose `vpc_security_group_ids` resolve to none: by
+    name, else its launch template's, else its VPC's default group (R-SG-11)."""
+    # Group names are for the default VPC; state also lists the names of the groups
+    # named by id, so names only count when no id is given.
+    groups = _groups_by_name(env, fields, placement, notes)
+    if groups:
+        return groups
+    if _configured(fields, "vpc_security_group_ids") or _configured(fields, "security_groups"):
+        return groups
+    if view is not None:
+        from_template = view.groups(env.ctx, notes)
+        if from_template is not None:
+            return from_template
+    elif lost is not None:
+        # The groups come from a template the input lacks: unknown, so none is listed.
+        notes.append(lost)
+        return groups
+    return _default_groups(env, placement, fields.owner, notes)
 
 
 def _addresses(

@@ -90,6 +90,9 @@ class Context:
 
     resolver: Resolver
     defaults: dict[str, VpcDefaults] = field(default_factory=dict)
+    # Canonical form of each CIDR text met in this build: rules repeat a few CIDRs thousands
+    # of times, and `ipaddress` parsing was a tenth of the build.
+    _cidrs: dict[str, str | None] = field(default_factory=dict, init=False, repr=False)
 
     def address(self, target: Target) -> str:
         """Return the model address of the object a resolved target denotes."""
@@ -143,9 +146,23 @@ class Context:
             return (adopted, implicit)
         return (adopted,)
 
+    def canonical_cidr(self, value: object) -> str | None:
+        """Return `canonical_cidr(value)` (R-CIDR-1), parsing each distinct text once per build."""
+        if not isinstance(value, str):
+            return canonical_cidr(value)
+        if value in self._cidrs:
+            return self._cidrs[value]
+        found = self._cidrs[value] = canonical_cidr(value)
+        return found
+
     def from_link(self, link: Link) -> Resolved:
         """Return the model addresses of a `Link` with its unknown reason."""
-        addresses = tuple(dict.fromkeys(self.address(t) for t in link.targets))
+        targets = link.targets
+        if len(targets) == 1:
+            # The common case: one target needs no de-duplication.
+            addresses: tuple[str, ...] = (self.address(targets[0]),)
+        else:
+            addresses = tuple(dict.fromkeys(self.address(t) for t in targets))
         external = (link.external,) if link.external is not None else ()
         unknowns = (link.unknown,) if link.unknown is not None else ()
         return Resolved(addresses + external, external, unknowns)
@@ -156,10 +173,21 @@ class Context:
 
     def resolve_all(self, value: Value, what: str) -> Resolved:
         """Return what every element of a list-valued reference resolves to, merged."""
-        result = Resolved()
+        # One pass over all links equals folding `Resolved.merged` over them, without building
+        # the intermediate unions.
+        addresses: list[str] = []
+        external: list[str] = []
+        unknowns: list[str] = []
         for link in self.resolver.links(value, what):
-            result = result.merged(self.from_link(link))
-        return result
+            found = self.from_link(link)
+            addresses += found.addresses
+            external += found.external
+            unknowns += found.unknowns
+        return Resolved(
+            tuple(dict.fromkeys(addresses)),
+            tuple(dict.fromkeys(external)),
+            tuple(dict.fromkeys(unknowns)),
+        )
 
     def fields(self, resource: ResourceInstance) -> Fields:
         """Return a reader for the top-level attributes of `resource`.
@@ -209,7 +237,7 @@ class Fields:
         self.values = values
         self.owner = owner
         self.prefix = prefix
-        self.uncertain = tuple(dict.fromkeys(uncertain))
+        self.uncertain = tuple(dict.fromkeys(uncertain)) if uncertain else ()
         self.unknowns: list[str] = list(self.uncertain)
 
     def what(self, attr: str) -> str:
@@ -258,7 +286,7 @@ class Fields:
 
     def cidr(self, attr: str) -> str | None:
         """Return `attr` as a canonical CIDR (R-CIDR-1), or None when unset or unknown (noted)."""
-        return self._typed(attr, canonical_cidr, "CIDR")
+        return self._typed(attr, self.ctx.canonical_cidr, "CIDR")
 
     def protocol(self, attr: str) -> int | None:
         """Return `attr` as an IANA protocol number (R-SG-7), or None when unset or unknown."""

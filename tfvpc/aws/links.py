@@ -207,6 +207,9 @@ class Resolver:
 
         A `Ref` whose target or attribute is not in the input becomes an `Unknown` naming it.
         """
+        if not isinstance(value, (list, dict, Ref)):
+            # Most values are literals: skip the recursive walk (a call per attribute read).
+            return value
         return self._scalar(value, 0)
 
     def _scalar(self, value: Value, depth: int) -> Value:

@@ -15,7 +15,6 @@ from tfvpc.aws.values import (
     ICMP_PROTOCOLS,
     PORT_PROTOCOLS,
     as_bool,
-    canonical_cidr,
     cidr_family,
     prefix_list_family,
 )
@@ -100,7 +99,7 @@ class PeerReader:
             if isinstance(item, Unknown):
                 peers.extend(self._unknown_cidrs(item, family))
             elif item is not None and item != "":
-                peers.append(_cidr_peer(item, (), family, f"{what}[{i}]"))
+                peers.append(self._cidr_peer(item, (), family, f"{what}[{i}]"))
         return peers
 
     def _unknown_cidrs(self, unknown: Unknown, family: AddressFamily) -> list[Peer]:
@@ -112,8 +111,20 @@ class PeerReader:
         for candidate in unknown.candidates:
             found = self.ctx.resolver.scalar(candidate)
             items = found if isinstance(found, list) else [found]
-            peers.extend(_cidr_peer(item, (reason,), family) for item in items)
+            peers.extend(self._cidr_peer(item, (reason,), family) for item in items)
         return peers
+
+    def _cidr_peer(
+        self, item: Value, reasons: tuple[str, ...], family: AddressFamily, what: str | None = None
+    ) -> Peer:
+        """Return the peer of one CIDR value; its family is the CIDR's own when it parses, else
+        the attribute's (R-CIDR-2)."""
+        cidr = self.ctx.canonical_cidr(item)
+        if cidr is not None:
+            return Peer("cidr", cidr, reasons, cidr_family(cidr))
+        if what is not None:
+            reasons = (*reasons, f"{what} is not a CIDR: {item!r}")
+        return Peer("unknown", None, reasons, family)
 
     def groups(self, value: Value, what: str, owner: str) -> list[Peer]:
         """Return one peer per security group named (ids, references or group names)."""
@@ -158,19 +169,6 @@ class PeerReader:
         if found is None:
             return None, (f"the entries of prefix list {peer.value} are not in the input",)
         return found.cidrs, found.unknowns
-
-
-def _cidr_peer(
-    item: Value, reasons: tuple[str, ...], family: AddressFamily, what: str | None = None
-) -> Peer:
-    """Return the peer of one CIDR value; its family is the CIDR's own when it parses, else
-    the attribute's (R-CIDR-2)."""
-    cidr = canonical_cidr(item)
-    if cidr is not None:
-        return Peer("cidr", cidr, reasons, cidr_family(cidr))
-    if what is not None:
-        reasons = (*reasons, f"{what} is not a CIDR: {item!r}")
-    return Peer("unknown", None, reasons, family)
 
 
 def expand(

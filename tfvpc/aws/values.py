@@ -93,9 +93,11 @@ def protocol_number(value: object) -> int | None:
 
     Accepts names (``"tcp"``, ``"all"``), numbers and numeric strings (``"6"``, ``-1``).
     """
-    number = as_int(value)
-    if number is None and isinstance(value, str):
-        number = PROTOCOL_NUMBERS.get(value.strip().lower())
+    # Names first: `as_int` of a name raises and catches a ValueError, the slow path. The
+    # only numeric key, "-1", gives what `as_int` would.
+    number = PROTOCOL_NUMBERS.get(value.strip().lower()) if isinstance(value, str) else None
+    if number is None:
+        number = as_int(value)
     if number is None:
         return None
     if number == PROTOCOL_ALL or 0 <= number <= 255:
