@@ -176,32 +176,36 @@ def _build(
     changes = lines.get("resource_changes", {})
     resources = []
     for entry in found.entries:
-        names = tuple(name for name, _ in entry.address.module)
-        module_config = find_module(root, names)
+        address = entry.address
+        # Most instances are in the root module: no call-name tuple to build for them.
+        module_config = (
+            find_module(root, tuple(name for name, _ in address.module)) if address.module else root
+        )
         resource_config = (
-            as_dict(module_config.resources.get(entry.address.resource))
+            as_dict(module_config.resources.get(address.resource))
             if module_config is not None
             else None
         )
         expressions = get_dict(resource_config, "expressions") if resource_config else None
+        data_source = address.mode == "data"
         values = builder.build(
             entry.text,
             entry.after,
             entry.unknown,
             expressions,
             _referrer(entry, index, resource_config),
-            data_source=entry.address.mode == "data",
+            data_source=data_source,
         )
         line = lines.get(entry.section, {}).get(entry.written)
         resources.append(
             ResourceInstance(
                 address=entry.text,
-                type=entry.address.type,
-                name=entry.address.name,
+                type=address.type,
+                name=address.name,
                 values=values,
-                mode="data" if entry.address.mode == "data" else "managed",
-                module=entry.address.module_text,
-                index=entry.address.key,
+                mode="data" if data_source else "managed",
+                module=address.module_text,
+                index=address.key,
                 location=SourceLocation(display, line),
             )
         )

@@ -116,9 +116,11 @@ class InstanceAddress:
 def parse_instance_address(text: str) -> InstanceAddress | None:
     """Return the parts of instance address `text`, or None when it is not one."""
     simple = _SIMPLE.fullmatch(text)
-    if simple is not None and simple.group(1) not in ("module", "data"):
-        # A root resource without index (``aws_vpc.main``), most addresses: no scan needed.
-        return InstanceAddress((), "", "managed", simple.group(1), simple.group(2), None)
+    if simple is not None:
+        root_type, root_name = simple.groups()
+        if root_type not in ("module", "data"):
+            # A root resource without index (``aws_vpc.main``), most addresses: no scan needed.
+            return InstanceAddress((), "", "managed", root_type, root_name, None)
     scanned = _scan(text)
     if scanned is None:
         return None

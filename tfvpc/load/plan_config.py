@@ -80,11 +80,13 @@ def is_expression(node: object) -> bool:
 
 def references(node: object) -> tuple[str, ...] | None:
     """Return the distinct references of expression `node` in order, or None if it is not one."""
-    body = as_dict(node)
-    if body is None or not is_expression(body):
+    # The test of `is_expression`, inline: this runs for every configured attribute.
+    if not isinstance(node, dict) or ("references" not in node and "constant_value" not in node):
         return None
-    found = as_list(body.get("references")) or []
-    return tuple(dict.fromkeys(ref for ref in found if isinstance(ref, str)))
+    found = node.get("references")
+    if not isinstance(found, list) or not found:
+        return ()
+    return tuple(dict.fromkeys([ref for ref in found if isinstance(ref, str)]))
 
 
 def all_references(node: object, depth: int = 0) -> tuple[str, ...]:

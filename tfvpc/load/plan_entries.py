@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tfvpc.load.plan_address import InstanceAddress, format_key, parse_instance_address
-from tfvpc.load.plan_json import as_dict, as_list, as_str, get_dict, get_list
+from tfvpc.load.plan_json import as_dict, as_str, get_dict, get_list
 from tfvpc.load.resources import InputProblem
 
 # R-PLAN-1: these instances do not exist after apply.
@@ -90,9 +90,10 @@ def collect_state(doc: dict[str, object]) -> Collected:
 
 def _take_change(collected: Collected, seen: set[str], position: int, raw: object) -> None:
     """Add the instance of one ``resource_changes`` entry unless it is gone after apply."""
-    change = as_dict(raw)
-    address = as_str(change.get("address")) if change is not None else None
-    if change is None or address is None:
+    # as_dict/as_str/get_dict written out: this runs once per resource_changes entry.
+    change = raw if isinstance(raw, dict) else None
+    address = change.get("address") if change is not None else None
+    if change is None or not isinstance(address, str):
         collected.problems.append(
             _problem(f"resource_changes[{position}]", "the entry has no address; it was skipped")
         )
@@ -100,8 +101,10 @@ def _take_change(collected: Collected, seen: set[str], position: int, raw: objec
     if change.get("deposed") or not _wanted_mode(change):
         # A deposed object is the old copy of a replaced instance, being destroyed.
         return
-    body = get_dict(change, "change")
-    if as_list(body.get("actions")) in _GONE_ACTIONS:
+    body = change.get("change")
+    if not isinstance(body, dict):
+        body = {}
+    if body.get("actions") in _GONE_ACTIONS:
         seen.add(address)
         return
     after = body.get("after")

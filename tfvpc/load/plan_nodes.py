@@ -7,6 +7,7 @@ more blocks, or one expression whose references cover everything below it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tfvpc.load.plan_address import Step
@@ -61,9 +62,11 @@ def node_of(found: list[object]) -> Node:
     Blocks (an object, or a list of objects, per body) stay blocks; anything else is treated
     as one expression holding every reference found.
     """
-    if len(found) == 1 and is_expression(found[0]):
+    if len(found) == 1:
         # The usual case, one attribute set by one expression: its own references.
-        return Expression(references(found[0]) or ())
+        own = references(found[0])
+        if own is not None:
+            return Expression(own)
     bodies: list[dict[str, object]] = []
     for entry in found:
         for item in entry if isinstance(entry, list) else [entry]:
@@ -83,20 +86,31 @@ def child(node: Node, step: Step) -> Node:
         # Block lists are sets or lists whose order in `after` need not match the configuration
         # order; a single block matches, several are merged.
         return node
-    found = [body[step] for body in node.bodies if step in body]
+    bodies = node.bodies
+    if len(bodies) == 1:
+        # One block, as most resources have: no list building.
+        body = bodies[0]
+        return node_of([body[step]]) if step in body else Absent()
+    found = [body[step] for body in bodies if step in body]
     return node_of(found) if found else Absent()
 
 
 def is_unknown_anywhere(marker: object, depth: int = 0) -> bool:
     """Return True if an ``after_unknown`` marker is true at or below this point."""
-    if marker is True:
-        return True
-    if depth > MAX_DEPTH:
+    if marker is True or depth > MAX_DEPTH:
         return True
     if isinstance(marker, dict):
-        return any(is_unknown_anywhere(item, depth + 1) for item in marker.values())
-    if isinstance(marker, list):
-        return any(is_unknown_anywhere(item, depth + 1) for item in marker)
+        items: Iterable[object] = marker.values()
+    elif isinstance(marker, list):
+        items = marker
+    else:
+        return False
+    # A plain loop rather than any(<generator>): markers are mostly flat and short, and this
+    # runs for every instance and attribute, so the generator's setup cost dominates.
+    for item in items:
+        # A falsy marker (false, null, {}, []) is unknown only past the depth guard: no call.
+        if item is True or ((item or depth >= MAX_DEPTH) and is_unknown_anywhere(item, depth + 1)):
+            return True
     return False
 
 

@@ -132,9 +132,11 @@ class Resolver:
                 result.opaque.append(ref)
                 continue
             memo_key = (ref, referrer, same_shape)
-            if memo_key not in self._memo:
-                self._memo[memo_key] = self._one(ref, referrer, same_shape, depth)
-            result.add(self._memo[memo_key])
+            # One lookup on a hit (hashing the Referrer runs its generated __hash__).
+            one = self._memo.get(memo_key)
+            if one is None:
+                one = self._memo[memo_key] = self._one(ref, referrer, same_shape, depth)
+            result.add(one)
         return result
 
     def _one(self, ref: str, referrer: Referrer, same_shape: bool, depth: int) -> Resolution:

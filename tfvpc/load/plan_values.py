@@ -84,6 +84,8 @@ class _Drop:
 
 
 _DROP = _Drop()
+# Not yet in the pin memo (whose answers include None).
+_UNPINNED = _Drop()
 
 
 class ValueBuilder:
@@ -126,6 +128,7 @@ class ValueBuilder:
             return self._pin(node, referrer, path)
         # Instances of one module share their expressions: pin each once per plan. The key is
         # made of the fields, whose tuples compare faster than the dataclasses holding them.
+        last = path[-1] if path else None
         key = (
             node.references,
             node.holes,
@@ -134,12 +137,14 @@ class ValueBuilder:
             referrer.siblings,
             referrer.each_references,
             referrer.match_key,
-            _name(path),
-            _is_collection(path),
+            # `_name(path)` and `_is_collection(path)` without their calls when the path ends
+            # in a name, as every top-level attribute's does.
+            last if isinstance(last, str) else _name(path),
+            isinstance(last, str) and _is_collection_name(last),
         )
-        if key not in self._pins:
-            self._pins[key] = self._pin(node, referrer, path)
-        found = self._pins[key]
+        found = self._pins.get(key, _UNPINNED)
+        if isinstance(found, _Drop):
+            found = self._pins[key] = self._pin(node, referrer, path)
         return list(found) if isinstance(found, list) else found
 
     def _pin(self, node: Blocks | Expression, referrer: Referrer, path: list[Step]) -> Value | None:
@@ -237,6 +242,8 @@ class _Walk:
         values = after if isinstance(after, dict) else {}
         unknown = marker if isinstance(marker, dict) else {}
         result: dict[str, Value] = {}
+        # The one configured block most attributes sit in, for the R-TF-3 test below.
+        body = node.bodies[0] if isinstance(node, Blocks) and len(node.bodies) == 1 else None
         # Members in the order of `after`, then those only `after_unknown` names.
         for key, planned in values.items():
             mark = unknown.get(key)
@@ -249,12 +256,16 @@ class _Walk:
         for key, mark in unknown.items():
             if key in values:
                 continue
-            if mark is None or mark is False or not is_unknown_anywhere(mark):
-                result[key] = None
-            elif mark is True and self._drop_unset and _unset(node, key):
+            if mark is True:
                 # R-TF-3 drops it (what `value` makes of its Absent node, without building
                 # it): most computed attributes (id, arn) of most instances take this path.
-                continue
+                if self._drop_unset and (
+                    key not in body if body is not None else _unset(node, key)
+                ):
+                    continue
+                self._member(result, key, None, mark, node, path, depth)
+            elif mark is None or mark is False or not is_unknown_anywhere(mark):
+                result[key] = None
             else:
                 self._member(result, key, None, mark, node, path, depth)
         return result
@@ -273,9 +284,19 @@ class _Walk:
         below = child(node, key)
         if isinstance(node, Blocks) and isinstance(below, Expression):
             # Where an expression is attached: merged block bodies share it out unknowably.
-            holes = count_unknown(mark) if len(node.bodies) == 1 else SHARED
-            below = Expression(below.references, holes)
-        built = self.value(planned, mark, below, [*path, key], depth + 1)
+            holes = SHARED
+            if len(node.bodies) == 1:
+                # count_unknown(True) is 1: no walk for a wholly unknown member.
+                holes = 1 if mark is True else count_unknown(mark)
+            if holes != below.holes:
+                below = Expression(below.references, holes)
+        # A wholly unknown member goes straight where `value` would send it (saves a call
+        # for every unknown attribute of every instance).
+        built = (
+            self._unknown(below, [*path, key])
+            if mark is True
+            else self.value(planned, mark, below, [*path, key], depth + 1)
+        )
         if not isinstance(built, _Drop):
             result[key] = built
 
