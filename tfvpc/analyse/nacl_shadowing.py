@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tfvpc.analyse.exposure_groups import ProtocolGroup, protocol_groups
+from tfvpc.analyse.exposure_groups import PortRanges, protocol_groups
 from tfvpc.analyse.exposure_text import describe_nacl_rule, protocol_label
 from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.flows import TCP, UDP, evaluation_order, nacl_rule_flows
@@ -44,6 +44,20 @@ class _Shadow:
 
 
 @dataclass(frozen=True)
+class _Evidence:
+    """What a finding shows of a shadowed entry's flows: its ports (of its first protocol
+    group) and its CIDRs."""
+
+    ports: PortRanges | None
+    sources: tuple[str, ...]
+
+
+def _evidence(flows: FlowSet) -> _Evidence:
+    groups = protocol_groups(flows)
+    return _Evidence(groups[0].ports() if groups else None, tuple(flows.cidrs()))
+
+
+@dataclass(frozen=True)
 class _Verdicts:
     """What one direction's entries (in evaluation order) say about themselves."""
 
@@ -55,7 +69,8 @@ def find_shadowed_nacl_rules(network: Network, flows: FlowCache) -> list[Finding
     """Return the TFV303 findings of every NACL, by NACL address, inbound before outbound."""
     # NACLs whose entries are alike (one module per VPC) are judged once.
     verdicts: dict[int, _Verdicts] = {}
-    groups: dict[FlowSet, list[ProtocolGroup]] = {}
+    # Entries alike shadowed in many NACLs show the same ports and CIDRs: worked out once.
+    evidence: dict[FlowSet, _Evidence] = {}
     findings: list[Finding] = []
     for address in sorted(network.nacls):
         nacl = network.nacls[address]
@@ -64,7 +79,7 @@ def find_shadowed_nacl_rules(network: Network, flows: FlowCache) -> list[Finding
             token = flows.nacl_token(nacl, egress)
             if token not in verdicts:
                 verdicts[token] = _judge(rules)
-            findings.extend(_direction(network, nacl, rules, verdicts[token], groups))
+            findings.extend(_direction(network, nacl, rules, verdicts[token], evidence))
     return findings
 
 
@@ -97,7 +112,7 @@ def _direction(
     nacl: Nacl,
     rules: tuple[NaclRule, ...],
     verdicts: _Verdicts,
-    groups: dict[FlowSet, list[ProtocolGroup]],
+    evidence: dict[FlowSet, _Evidence],
 ) -> Iterator[Finding]:
     """Yield one direction's findings, in evaluation order (port 0 before shadowing)."""
     shadows = {shadow.position: shadow for shadow in verdicts.shadows}
@@ -108,9 +123,10 @@ def _direction(
         shadow = shadows.get(position)
         if shadow is not None:
             deciders = [rules[index] for index in shadow.deciders]
-            if shadow.flows not in groups:
-                groups[shadow.flows] = protocol_groups(shadow.flows)
-            yield _shadow_finding(network, nacl, rule, shadow, deciders, groups[shadow.flows])
+            shown = evidence.get(shadow.flows)
+            if shown is None:
+                shown = evidence[shadow.flows] = _evidence(shadow.flows)
+            yield _shadow_finding(network, nacl, rule, shadow, deciders, shown)
 
 
 def _port_zero(rule: NaclRule) -> bool:
@@ -136,9 +152,8 @@ def _shadow_finding(
     rule: NaclRule,
     shadow: _Shadow,
     deciders: list[NaclRule],
-    groups: list[ProtocolGroup],
+    evidence: _Evidence,
 ) -> Finding:
-    flows = shadow.flows
     actions = {d.action for d in deciders}
     if rule.action == "deny" and "allow" in actions:
         severity, effect = Severity.HIGH, "the deny never fires: earlier allows let its traffic in"
@@ -163,8 +178,8 @@ def _shadow_finding(
             dict.fromkeys(a for a in (nacl.address, *(d.origin for d in deciders)) if a != origin)
         ),
         protocol=protocol_label(rule.protocol),
-        ports=groups[0].ports() if groups else None,
-        sources=tuple(flows.cidrs()),
+        ports=evidence.ports,
+        sources=evidence.sources,
         path=(
             *(
                 Hop(hop=d.origin or nacl.address, detail=f"{direction} {describe_nacl_rule(d)}")

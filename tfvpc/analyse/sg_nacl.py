@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from tfvpc.analyse.exposure_groups import ProtocolGroup, protocol_groups
+from tfvpc.analyse.exposure_groups import PortRanges, ProtocolGroup, protocol_groups
 from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
     describe_sg_rule,
@@ -33,21 +33,35 @@ from tfvpc.analyse.exposure_text import (
 )
 from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.peer_space import for_every_address, group_peer_subnets, with_cidr_peer
+from tfvpc.analyse.routing import family_window
 from tfvpc.analyse.sg_redundancy import signature
-from tfvpc.analyse.subnet_space import SubnetSpace
+from tfvpc.analyse.subnet_space import OwnRanges, SubnetSpace
 from tfvpc.analyse.usage import Usage
 from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, Network, SecurityGroup, SgRule, Subnet
-from tfvpc.space import Family, FlowSet, cidr_range, describe_cidrs
+from tfvpc.space import Family, FlowSet, describe_cidrs
 
 _SHOWN = 3
+
+
+_NaclKey = tuple[tuple[int, int], ...]
+"""The entries of the candidate NACLs, both directions, as `FlowCache.nacl_token`s."""
+
+
+class _Guard(NamedTuple):
+    """A subnet's candidate NACLs, their entries as `_NaclKey`s for rules of each direction
+    (ingress, egress), and the subnet's `family_window`."""
+
+    nacls: tuple[Nacl, ...]
+    keys: tuple[_NaclKey, _NaclKey]
+    window: FlowSet
 
 
 class _Drop(NamedTuple):
     """What one subnet's NACL does to one rule."""
 
     subnet: Subnet
-    nacls: tuple[Nacl, ...]
+    guard: _Guard
     flows: FlowSet
     """The rule's flows that cross the subnet boundary."""
     definite: FlowSet
@@ -62,16 +76,13 @@ _Spans = dict[Family, list[tuple[int, int]]]
 """Address ranges per family."""
 
 
-_NaclKey = tuple[tuple[int, int], ...]
-"""The entries of the candidate NACLs, both directions, as `FlowCache.nacl_token`s."""
+class _Traffic(NamedTuple):
+    """A set of dropped flows as a finding shows it."""
 
-
-class _Guard(NamedTuple):
-    """A subnet's candidate NACLs, and their entries as `_NaclKey`s for rules of each
-    direction (ingress, egress)."""
-
-    nacls: tuple[Nacl, ...]
-    keys: tuple[_NaclKey, _NaclKey]
+    groups: list[ProtocolGroup]
+    ports: list[PortRanges | None]
+    """`ProtocolGroup.ports()` of each group."""
+    words: str
 
 
 def find_sg_rules_blocked_by_nacl(
@@ -104,9 +115,14 @@ class _Judge:
         self.space = SubnetSpace()
         self._guards: dict[str, _Guard | None] = {}
         self._verdicts: dict[tuple[FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet]] = {}
+        self._judged: dict[
+            tuple[FlowSet, FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet, FlowSet]
+        ] = {}
         self._passed: dict[tuple[FlowSet, FlowSet, FlowSet], FlowSet] = {}
         self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, _Spans]]] = {}
-        self._traffic: dict[FlowSet, tuple[list[ProtocolGroup], str]] = {}
+        self._blocker_texts: dict[tuple[FlowSet, _NaclKey, bool, str | None], str] = {}
+        self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
+        self._traffic: dict[FlowSet, _Traffic] = {}
         self._cidrs: dict[FlowSet, list[str]] = {}
         self._described: dict[tuple[str, ...], str] = {}
 
@@ -127,9 +143,12 @@ class _Judge:
         seen: set[tuple[object, ...]] = set()
         for rule in group.rules:
             # An identical copy of a rule (TFV304 reports it) would repeat the same finding.
-            if rule.unknowns or signature(rule) in seen:
+            if rule.unknowns:
                 continue
-            seen.add(signature(rule))
+            key = signature(rule)
+            if key in seen:
+                continue
+            seen.add(key)
             if rule.peer_kind in ("security_group", "self"):
                 found = (self.peer_drop(group, rule, *place) for place in guarded)
             else:
@@ -154,7 +173,7 @@ class _Judge:
                     )
                     for out in (False, True)
                 )
-                guard = _Guard(nacls, (ingress, egress))
+                guard = _Guard(nacls, (ingress, egress), family_window(subnet))
             self._guards[subnet.address] = guard
         return self._guards[subnet.address]
 
@@ -178,7 +197,7 @@ class _Judge:
             definite = definite | for_every_address(surely, flows)
         return _Drop(
             subnet,
-            guard.nacls,
+            guard,
             FlowSet.union_all(parts),
             definite,
             FlowSet.empty(),
@@ -195,22 +214,28 @@ class _Judge:
     ) -> _Drop | None:
         """Return what the subnet's NACL drops of the flows of a rule whose peer is addresses
         (CIDRs, prefix lists), None if none of them cross the subnet boundary."""
-        # R-CIDR-2: not a family the subnet has no address in.
+        # Subnets alike in families and NACL entries share one answer for the rule: a single
+        # lookup per (rule, subnet) instead of one per step.
+        key = (rule_flows, guard.window, guard.keys[egress], egress)
+        judged = self._judged.get(key)
+        if judged is None:
+            # R-CIDR-2: not a family the subnet has no address in.
+            windowed = self.space.in_families(rule_flows, subnet)
+            judged = self._judged[key] = (windowed, *self.verdict(windowed, guard, egress))
+        flows, definite, possible = judged
         space = self.space
-        nacls = guard.nacls
-        flows = space.in_families(rule_flows, subnet)
-        definite, possible = self.verdict(flows, guard, egress)
         if not space.touches(flows, subnet):
-            return _Drop(subnet, nacls, flows, definite, possible, certain_placement)
+            return _Drop(subnet, guard, flows, definite, possible, certain_placement)
         # R-NACL-12: traffic inside the subnet is not filtered; leave its addresses out.
-        crossing = space.outside(flows, subnet)
+        crossing = flows - space.own(subnet)
         if not crossing:
             return None
+        # A wholly dropped rule (`verdict` hands back `flows` itself) needs no second subtraction.
         return _Drop(
             subnet,
-            nacls,
+            guard,
             crossing,
-            space.outside(definite, subnet),
+            crossing if definite is flows else space.outside(definite, subnet),
             space.outside(possible, subnet),
             certain_placement,
             (definite, possible),
@@ -244,6 +269,10 @@ class _Judge:
             for nacl in guard.nacls:
                 surely = surely & (flows - self.passed(nacl, flows, egress, permissive=True))
                 maybe = maybe | (flows - self.passed(nacl, flows, egress, permissive=False))
+            # Hand back `flows` itself when every flow is dropped: later comparisons with it
+            # and boundary views of it then hit by identity instead of rebuilding equal sets.
+            if surely == flows:
+                surely = flows
             found = self._verdicts[key] = (surely, maybe - surely)
         return found
 
@@ -259,26 +288,33 @@ class _Judge:
             self._passed[key] = found
         return found
 
-    def blockers(
-        self, drop: _Drop, dropped: FlowSet, whole: FlowSet | None, egress: bool
-    ) -> list[str]:
-        """Return the NACL entries that drop the requests of `dropped`, or all their replies.
+    def blockers(self, drop: _Drop, dropped: FlowSet, whole: FlowSet | None, egress: bool) -> str:
+        """Return the NACL entries that drop the requests of `dropped`, or all their replies,
+        joined by ``; `` (each once).
 
         `whole` is `dropped` before the subnet's own addresses were taken out, if that changed
         it: an entry then counts when what it drops lies partly outside those addresses.
         """
-        out: list[str] = []
-        for nacl in drop.nacls:
-            tokens = (self.flows.nacl_token(nacl, egress), self.flows.nacl_token(nacl, not egress))
-            key = (dropped if whole is None else whole, tokens, egress)
-            found = self._blockers.get(key)
-            if found is None:
-                found = self._blockers[key] = self.nacl_blockers(nacl, key[0], egress)
-            if whole is None:
-                out.extend(text for text, _ in found)
-            else:
-                out.extend(text for text, spans in found if _beyond(spans, drop.subnet))
-        return list(dict.fromkeys(out))
+        keys = drop.guard.keys[egress]
+        base = dropped if whole is None else whole
+        # Only the `whole` case depends on the subnet: the rest is one text for every subnet
+        # guarded alike, built once instead of once per (rule, subnet).
+        text_key = (base, keys, egress, None if whole is None else drop.subnet.address)
+        joined = self._blocker_texts.get(text_key)
+        if joined is None:
+            out: list[str] = []
+            for nacl, tokens in zip(drop.guard.nacls, keys, strict=True):
+                key = (base, tokens, egress)
+                found = self._blockers.get(key)
+                if found is None:
+                    found = self._blockers[key] = self.nacl_blockers(nacl, base, egress)
+                if whole is None:
+                    out.extend(text for text, _ in found)
+                else:
+                    own = self.space.ranges(drop.subnet)
+                    out.extend(text for text, spans in found if _beyond(spans, own))
+            joined = self._blocker_texts[text_key] = "; ".join(dict.fromkeys(out))
+        return joined
 
     def nacl_blockers(self, nacl: Nacl, dropped: FlowSet, egress: bool) -> list[tuple[str, _Spans]]:
         """Return the entries of one NACL that drop `dropped` or all its replies, each with the
@@ -297,13 +333,34 @@ class _Judge:
                 out.append((text, _spans(decided & replies)))
         return out
 
-    def traffic(self, flows: FlowSet) -> tuple[list[ProtocolGroup], str]:
-        """Return `protocol_groups(flows)` and their words, once per distinct set."""
+    def clause(self, drop: _Drop, blockers: str) -> tuple[tuple[Hop, ...], str]:
+        """Return the evidence hops (subnet, then each NACL with its blocking entries) and the
+        message clause of one subnet's drop."""
+        # Rules dropped in one subnet mostly share its blocking entries: the hops and words
+        # are built once per (subnet, entries) rather than once per (rule, subnet).
+        key = (drop.subnet.address, blockers)
+        found = self._clauses.get(key)
+        if found is None:
+            names = ", ".join(n.address for n in drop.guard.nacls)
+            hops = (
+                Hop(hop=drop.subnet.address, detail=f"NACL {names}"),
+                *(Hop(hop=n.address, detail=blockers) for n in drop.guard.nacls),
+            )
+            clause = f"NACL {names} of {drop.subnet.address} ({blockers})"
+            found = self._clauses[key] = (hops, clause)
+        return found
+
+    def traffic(self, flows: FlowSet) -> _Traffic:
+        """Return `protocol_groups(flows)`, the ports of each and their words, once per
+        distinct set."""
         found = self._traffic.get(flows)
         if found is None:
             groups = protocol_groups(flows)
-            words = "; ".join(describe_traffic(g.label, g.ports(), g.excluded) for g in groups)
-            found = self._traffic[flows] = (groups, words)
+            ports = [g.ports() for g in groups]
+            words = "; ".join(
+                describe_traffic(g.label, p, g.excluded) for g, p in zip(groups, ports, strict=True)
+            )
+            found = self._traffic[flows] = _Traffic(groups, ports, words)
         return found
 
     def describe_cidrs(self, cidrs: list[str]) -> str:
@@ -344,20 +401,19 @@ class _Judge:
             whole = None
             if drop.whole is not None:
                 whole = drop.whole[0] if definite else drop.whole[0] | drop.whole[1]
-            blockers = "; ".join(self.blockers(drop, parts[drop.subnet.address], whole, egress))
-            names = ", ".join(n.address for n in drop.nacls)
-            hops.append(Hop(hop=drop.subnet.address, detail=f"NACL {names}"))
-            hops.extend(Hop(hop=n.address, detail=blockers) for n in drop.nacls)
-            clauses.append(f"NACL {names} of {drop.subnet.address} ({blockers})")
+            blockers = self.blockers(drop, parts[drop.subnet.address], whole, egress)
+            drop_hops, clause = self.clause(drop, blockers)
+            hops.extend(drop_hops)
+            clauses.append(clause)
         more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
-        groups, traffic = self.traffic(dropped)
+        groups, ports, traffic = self.traffic(dropped)
         sources = self.cidrs(dropped)
         side = "to" if egress else "from"
         users = self.usage.by_security_group[group.address]
         related = (
             group.address,
             *parts,
-            *(n.address for d in shown for n in d.nacls),
+            *(n.address for d in shown for n in d.guard.nacls),
             *(a.resource for a in users if any(s in parts for s in a.subnets)),
         )
         return make_finding(
@@ -371,9 +427,9 @@ class _Judge:
                 f" {'; '.join(clauses[:_SHOWN])}{more}; allow it in the NACL or narrow the rule"
                 f" ({'C-1' if wholly else 'C-2'})"
             ),
-            related=tuple(dict.fromkeys(a for a in related if a != rule.origin)),
+            related=tuple(_without(dict.fromkeys(related), rule.origin)),
             protocol=label,
-            ports=groups[0].ports() if len(groups) == 1 and groups[0].label == label else None,
+            ports=ports[0] if len(groups) == 1 and groups[0].label == label else None,
             sources=tuple(sources),
             path=tuple(hops),
             location=rule.location or self.network.locations.get(rule.origin or group.address),
@@ -381,26 +437,26 @@ class _Judge:
         )
 
 
+def _without(keys: dict[str, None], key: str) -> dict[str, None]:
+    """Return `keys` after removing `key` from it, if there."""
+    keys.pop(key, None)
+    return keys
+
+
 def _spans(flows: FlowSet) -> _Spans:
     """Return the address ranges of `flows` per family."""
     return {family: flows.addresses(family) for family in flows.families()}
 
 
-def _beyond(spans: _Spans, subnet: Subnet) -> bool:
-    """Return True if some address of `spans` lies outside the subnet's CIDRs.
+def _beyond(spans: _Spans, subnet_ranges: OwnRanges) -> bool:
+    """Return True if some address of `spans` lies outside a subnet's CIDRs, given as
+    `SubnetSpace.ranges`.
 
     What a NACL does to a flow depends on its own client address only (R-NACL-1/11), so an
     entry that drops some flows of a set drops flows of the set without the subnet's own
     addresses exactly when some of what it drops lies outside them.
     """
-    own: dict[Family, tuple[int, int]] = {}
-    for cidr in (subnet.ipv4_cidr, subnet.ipv6_cidr):
-        if cidr is not None:
-            try:
-                family, lo, hi = cidr_range(cidr)
-            except ValueError:
-                continue
-            own[family] = (lo, hi)
+    own = {family: (lo, hi) for family, lo, hi in subnet_ranges}
     for family, ranges in spans.items():
         inside = own.get(family)
         if inside is None or ranges[0][0] < inside[0] or ranges[-1][1] > inside[1]:

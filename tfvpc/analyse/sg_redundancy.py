@@ -32,6 +32,9 @@ from tfvpc.space import FlowSet
 
 _ADDRESS_PEERS = ("address",)
 
+_Covered = dict[tuple[FlowSet, frozenset[FlowSet]], bool]
+"""Whether a rule's flows lie within the union of other rules' flows, by their values."""
+
 
 @dataclass
 class _Entry:
@@ -45,11 +48,12 @@ class _Entry:
 def find_redundant_sg_rules(network: Network, flows: FlowCache) -> list[Finding]:
     """Return the TFV304 findings of every security group, by group address, ingress first."""
     findings: list[Finding] = []
+    covered: _Covered = {}
     for address in sorted(network.security_groups):
         group = network.security_groups[address]
         for direction in ("ingress", "egress"):
             rules = [r for r in group.rules if r.direction == direction]
-            findings.extend(_direction(network, flows, group, rules))
+            findings.extend(_direction(network, flows, group, rules, covered))
     return findings
 
 
@@ -86,7 +90,11 @@ def _entry(rule: SgRule, group: SecurityGroup, network: Network, flows: FlowCach
 
 
 def _direction(
-    network: Network, flows: FlowCache, group: SecurityGroup, rules: list[SgRule]
+    network: Network,
+    flows: FlowCache,
+    group: SecurityGroup,
+    rules: list[SgRule],
+    covered: _Covered,
 ) -> Iterator[Finding]:
     entries = [_entry(rule, group, network, flows) for rule in rules]
     seen: dict[tuple[object, ...], _Entry] = {}
@@ -103,10 +111,20 @@ def _direction(
         if not entry.covering or entry.rule.unknowns or entry.peer is None or not entry.strict:
             continue
         others = [e for e in entries if e is not entry and e.covering and e.peer == entry.peer]
-        if entry.strict.issubset(FlowSet.union_all(e.strict for e in others)):
+        if _is_covered(entry.strict, frozenset(e.strict for e in others), covered):
             entry.covering = False
             covers = [e.rule for e in others if not e.strict.isdisjoint(entry.strict)]
             yield _redundant(network, group, entry, covers)
+
+
+def _is_covered(strict: FlowSet, others: frozenset[FlowSet], covered: _Covered) -> bool:
+    """Return True if `strict` lies within the union of `others`, once per distinct question:
+    groups written alike (one module per VPC) ask the same ones."""
+    key = (strict, others)
+    found = covered.get(key)
+    if found is None:
+        found = covered[key] = strict.issubset(FlowSet.union_all(others))
+    return found
 
 
 def _sources(entry: _Entry) -> tuple[str, ...]:

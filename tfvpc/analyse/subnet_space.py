@@ -18,6 +18,9 @@ from tfvpc.space import Family, FlowSet, cidr_range
 Spans = dict[Family, tuple[list[int], list[tuple[int, int]]]]
 """Per family, the sorted starts and the ranges of a flow set's addresses."""
 
+OwnRanges = tuple[tuple[Family, int, int], ...]
+"""The (family, first, last) address ranges of a subnet's parseable CIDRs."""
+
 
 class SubnetSpace:
     """Memoised boundary views of the subnets of one analysis."""
@@ -26,6 +29,7 @@ class SubnetSpace:
         self._own: dict[str, FlowSet] = {}
         self._spans: dict[FlowSet, Spans] = {}
         self._windowed: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
+        self._ranges: dict[str, OwnRanges] = {}
 
     def own(self, subnet: Subnet) -> FlowSet:
         """Return the subnet's own addresses (`routing.subnet_addresses`)."""
@@ -50,9 +54,24 @@ class SubnetSpace:
 
     def outside(self, flows: FlowSet, subnet: Subnet) -> FlowSet:
         """Return `flows` without the subnet's own addresses."""
-        if not self.touches(flows, subnet):
+        if not flows or not self.touches(flows, subnet):
             return flows
         return flows - self.own(subnet)
+
+    def ranges(self, subnet: Subnet) -> OwnRanges:
+        """Return the (family, first, last) ranges of the subnet's CIDRs, skipping any that
+        does not parse; read once per subnet rather than on every question about it."""
+        found = self._ranges.get(subnet.address)
+        if found is None:
+            out: list[tuple[Family, int, int]] = []
+            for cidr in (subnet.ipv4_cidr, subnet.ipv6_cidr):
+                if cidr is not None:
+                    try:
+                        out.append(cidr_range(cidr))
+                    except ValueError:
+                        continue
+            found = self._ranges[subnet.address] = tuple(out)
+        return found
 
     def touches(self, flows: FlowSet, subnet: Subnet) -> bool:
         """Return True if the address of some flow lies in one of the subnet's CIDRs."""
@@ -62,13 +81,7 @@ class SubnetSpace:
             for family in flows.families():
                 ranges = flows.addresses(family)
                 spans[family] = ([lo for lo, _ in ranges], ranges)
-        for cidr in (subnet.ipv4_cidr, subnet.ipv6_cidr):
-            if cidr is None:
-                continue
-            try:
-                family, lo, hi = cidr_range(cidr)
-            except ValueError:
-                continue
+        for family, lo, hi in self.ranges(subnet):
             if family in spans:
                 starts, ranges = spans[family]
                 index = bisect_right(starts, hi)
