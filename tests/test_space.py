@@ -20,6 +20,7 @@ from tfvpc.space import (
     FlowSet,
     cidr_range,
     icmp_code_range,
+    parse_cidr,
     range_to_cidrs,
 )
 
@@ -361,6 +362,13 @@ def test_cidr_range_is_lenient_about_host_bits() -> None:
     for bad in ("10.0.0.0/33", "not-a-cidr", "", "2001:db8::/129"):
         with pytest.raises(ValueError):
             cidr_range(bad)
+
+
+def test_parse_cidr_is_none_where_cidr_range_raises() -> None:
+    assert parse_cidr("10.0.0.5/16") == (4, 0x0A000000, 0x0A00FFFF)
+    assert parse_cidr("::/0") == (6, 0, (1 << 128) - 1)
+    for bad in (None, "10.0.0.0/33", "not-a-cidr", ""):
+        assert parse_cidr(bad) is None
 
 
 # --- constructors, ICMP encoding, validation ----------------------------------------------------

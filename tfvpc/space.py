@@ -70,6 +70,16 @@ def cidr_range(cidr: str) -> tuple[Family, int, int]:
     return (family, int(network.network_address), int(network.broadcast_address))
 
 
+def parse_cidr(cidr: str | None) -> tuple[Family, int, int] | None:
+    """Return `cidr_range(cidr)`, or None when `cidr` is None or not a CIDR."""
+    if cidr is None:
+        return None
+    try:
+        return cidr_range(cidr)
+    except ValueError:
+        return None
+
+
 def range_to_cidrs(family: Family, lo: int, hi: int) -> list[str]:
     """Return the minimal list of canonical CIDR strings covering exactly lo..hi, ascending.
 

@@ -15,7 +15,7 @@ from itertools import combinations
 from tfvpc.analyse.routing import prefix_length
 from tfvpc.findings import Certainty, Finding, Hop, make_finding
 from tfvpc.model import Gateway, Network, Subnet, Vpc
-from tfvpc.space import cidr_range
+from tfvpc.space import parse_cidr
 
 IPV4_SUBNET_SIZES = range(16, 29)
 """Allowed IPv4 subnet prefix lengths (R-CIDR-4)."""
@@ -41,15 +41,6 @@ Span = tuple[int, int, int]
 """(family, first address, last address) of a CIDR."""
 
 
-def _span(cidr: str | None) -> Span | None:
-    if cidr is None:
-        return None
-    try:
-        return cidr_range(cidr)
-    except ValueError:
-        return None
-
-
 def _inside(inner: Span, outer: Span) -> bool:
     return inner[0] == outer[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
 
@@ -59,7 +50,7 @@ def _overlap(a: Span, b: Span) -> bool:
 
 
 def _subnet_problems(network: Network, subnet: Subnet, vpc: Vpc) -> Iterator[Finding]:
-    v4 = _span(subnet.ipv4_cidr)
+    v4 = parse_cidr(subnet.ipv4_cidr)
     if v4 is not None and prefix_length(v4) not in IPV4_SUBNET_SIZES:
         yield _finding(
             network,
@@ -73,10 +64,10 @@ def _subnet_problems(network: Network, subnet: Subnet, vpc: Vpc) -> Iterator[Fin
         ("IPv4", subnet.ipv4_cidr, vpc.ipv4_cidrs),
         ("IPv6", subnet.ipv6_cidr, vpc.ipv6_cidrs),
     ):
-        span = _span(cidr)
+        span = parse_cidr(cidr)
         if span is None:
             continue
-        blocks = [(c, b) for c, b in ((c, _span(c)) for c in vpc_cidrs) if b is not None]
+        blocks = [(c, b) for c, b in ((c, parse_cidr(c)) for c in vpc_cidrs) if b is not None]
         if not blocks:
             if family == "IPv6" and not vpc.unknowns:
                 yield _finding(
@@ -119,7 +110,7 @@ def _overlapping_subnets(network: Network) -> Iterator[Finding]:
         if subnet.vpc is None:
             continue
         for cidr in (subnet.ipv4_cidr, subnet.ipv6_cidr):
-            span = _span(cidr)
+            span = parse_cidr(cidr)
             if span is not None and cidr is not None:
                 spans.setdefault((subnet.vpc, span[0]), []).append(
                     (span[1], span[2], address, cidr)
@@ -179,7 +170,7 @@ def _overlapping_vpcs(network: Network, gateway: Gateway) -> Iterator[Finding]:
 
 
 def _clash(a: str, b: str) -> bool:
-    span_a, span_b = _span(a), _span(b)
+    span_a, span_b = parse_cidr(a), parse_cidr(b)
     return span_a is not None and span_b is not None and _overlap(span_a, span_b)
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Literal
 
 from tfvpc.model import PROTOCOL_ALL, Nacl, NaclRule, Network, SgRule
-from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet, cidr_range, icmp_code_range
+from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet, icmp_code_range, parse_cidr
 
 ICMP = 1
 TCP = 6
@@ -86,15 +86,6 @@ def _nacl_space(rule: NaclRule, family: Family) -> _Space | None:
     return (protocols, ALL_PORTS)
 
 
-def _parse_cidr(cidr: str | None) -> tuple[Family, int, int] | None:
-    if cidr is None:
-        return None
-    try:
-        return cidr_range(cidr)
-    except ValueError:
-        return None
-
-
 def _within(space: _Space, spans: Iterable[tuple[Family, int, int]]) -> FlowSet:
     protocols, ports = space
     return FlowSet.union_all(
@@ -139,13 +130,13 @@ def sg_peer_spans(
     if rule.peer_kind in ("security_group", "self"):
         return (), ()
     if rule.peer_kind == "cidr":
-        span = _parse_cidr(rule.peer)
+        span = parse_cidr(rule.peer)
         return ((span,), ()) if span else ((), rule_families(rule))
     if rule.peer_kind == "prefix_list":
         cidrs, families = _prefix_list_peer(rule, network)
         if cidrs is None:
             return (), families
-        spans = tuple(span for span in map(_parse_cidr, cidrs) if span is not None)
+        spans = tuple(span for span in map(parse_cidr, cidrs) if span is not None)
         return spans, (rule_families(rule) if len(spans) < len(cidrs) else ())
     return (), rule_families(rule)
 
@@ -199,7 +190,7 @@ def nacl_rule_flows(rule: NaclRule, *, permissive: bool) -> FlowSet:
     """
     if rule.unknowns and not permissive:
         return FlowSet.empty()
-    span = _parse_cidr(rule.cidr)
+    span = parse_cidr(rule.cidr)
     if span is None:
         if not permissive:
             return FlowSet.empty()

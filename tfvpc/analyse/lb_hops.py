@@ -34,6 +34,7 @@ from tfvpc.analyse.flows import (
     sg_allowed,
     sg_rule_flows,
 )
+from tfvpc.analyse.routing import addresses_of
 from tfvpc.findings import Hop
 from tfvpc.model import Attachment, LoadBalancer, Nacl, Network, Subnet
 from tfvpc.space import FlowSet
@@ -78,11 +79,9 @@ def _window(addresses: FlowSet, protocol: int, port: int) -> FlowSet:
 
 def _subnet_space(reading: Reading, subnet: Subnet | None, owner: str) -> FlowSet:
     """Return a subnet's IPv4 addresses; unknown, every IPv4 address (permissive) or none."""
-    if subnet is not None and subnet.ipv4_cidr is not None:
-        try:
-            return FlowSet.of(-1, subnet.ipv4_cidr)
-        except ValueError:
-            pass
+    space = addresses_of(subnet.ipv4_cidr) if subnet is not None else None
+    if space is not None:
+        return space
     name = subnet.address if subnet is not None else f"the subnet of {owner}"
     if reading.doubt([f"the IPv4 CIDR of {name} is unknown"], FlowSet.universe(4)):
         return FlowSet.empty()

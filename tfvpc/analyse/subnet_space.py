@@ -13,7 +13,7 @@ from bisect import bisect_right
 
 from tfvpc.analyse.routing import family_window, subnet_addresses
 from tfvpc.model import Subnet
-from tfvpc.space import Family, FlowSet, cidr_range
+from tfvpc.space import Family, FlowSet, parse_cidr
 
 Spans = dict[Family, tuple[list[int], list[tuple[int, int]]]]
 """Per family, the sorted starts and the ranges of a flow set's addresses."""
@@ -63,14 +63,8 @@ class SubnetSpace:
         does not parse; read once per subnet rather than on every question about it."""
         found = self._ranges.get(subnet.address)
         if found is None:
-            out: list[tuple[Family, int, int]] = []
-            for cidr in (subnet.ipv4_cidr, subnet.ipv6_cidr):
-                if cidr is not None:
-                    try:
-                        out.append(cidr_range(cidr))
-                    except ValueError:
-                        continue
-            found = self._ranges[subnet.address] = tuple(out)
+            spans = map(parse_cidr, (subnet.ipv4_cidr, subnet.ipv6_cidr))
+            found = self._ranges[subnet.address] = tuple(s for s in spans if s is not None)
         return found
 
     def touches(self, flows: FlowSet, subnet: Subnet) -> bool:

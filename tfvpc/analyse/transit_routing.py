@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from tfvpc.analyse.routing import prefix_length
 from tfvpc.model import Network, Subnet, TransitAttachment, TransitRouteTable
-from tfvpc.space import FlowSet, cidr_range
+from tfvpc.space import FlowSet, cidr_range, parse_cidr
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,6 @@ def _cidrs_of(network: Network, destination: str | None, prefix_list: str | None
     return list(listed.cidrs) if listed is not None and listed.cidrs is not None else []
 
 
-def _parses(cidr: str) -> bool:
-    try:
-        cidr_range(cidr)
-    except ValueError:
-        return False
-    return True
-
-
 def transit_lookup(network: Network, table: TransitRouteTable) -> TransitLookup:
     """Return the longest-prefix-match partition of a transit gateway route table (R-TGW-1)."""
     # (negative prefix length, propagated, order, attachment or None for a blackhole, cidr)
@@ -69,7 +61,11 @@ def transit_lookup(network: Network, table: TransitRouteTable) -> TransitLookup:
     for order, route in enumerate(table.routes):
         if route.blackhole and route.unknowns:
             continue  # a blackhole that may not exist drops nothing for sure
-        cidrs = [c for c in _cidrs_of(network, route.destination, route.prefix_list) if _parses(c)]
+        cidrs = [
+            c
+            for c in _cidrs_of(network, route.destination, route.prefix_list)
+            if parse_cidr(c) is not None
+        ]
         if not cidrs or (route.attachment is None and not route.blackhole):
             uncertain.extend(route.unknowns or (f"{route.origin} routes an unknown destination",))
             continue
@@ -117,14 +113,14 @@ def _propagated(network: Network, attachment: TransitAttachment | None) -> list[
         vpc = network.vpcs.get(attachment.vpc) if attachment.vpc is not None else None
         if vpc is None or vpc.unknowns:
             return None
-        return [c for c in (*vpc.ipv4_cidrs, *vpc.ipv6_cidrs) if _parses(c)]
+        return [c for c in (*vpc.ipv4_cidrs, *vpc.ipv6_cidrs) if parse_cidr(c) is not None]
     if attachment.kind == "vpn":
         connection = network.vpn_connections.get(attachment.address)
         if connection is None or connection.static_routes is None:
             return None
         if connection.static_routes_only is not True:
             return None  # R-VPN-1: BGP routes are learned at run time
-        return [c for c in connection.static_routes if _parses(c)]
+        return [c for c in connection.static_routes if parse_cidr(c) is not None]
     return None
 
 
