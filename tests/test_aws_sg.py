@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aws_helpers import build, ref, res, vpc
 
 from tfvpc.load.resources import ResourceInstance, Unknown, Value
@@ -388,14 +389,24 @@ def test_rule_resource_extends_the_implicit_default_group() -> None:
     ]
 
 
-def test_rule_with_unknown_type_applies_both_ways() -> None:
+@pytest.mark.parametrize(
+    ("type_value", "reason"),
+    [
+        ({"type": Unknown("type unknown")}, "type unknown"),
+        ({}, "type of aws_security_group_rule.r is not set"),
+    ],
+    ids=["unknown", "unset"],
+)
+def test_rule_without_a_known_type_applies_both_ways_and_says_why(
+    type_value: dict[str, Value], reason: str
+) -> None:
     network = build(
         vpc(),
         group("web"),
         res(
             "aws_security_group_rule.r",
             {
-                "type": Unknown("type unknown"),
+                **type_value,
                 "security_group_id": ref("aws_security_group.web"),
                 "protocol": "-1",
                 "from_port": 0,
@@ -406,8 +417,8 @@ def test_rule_with_unknown_type_applies_both_ways() -> None:
     )
     found = network.security_groups["aws_security_group.web"].rules
     assert [(r.direction, r.unknowns) for r in found] == [
-        ("ingress", ("type unknown",)),
-        ("egress", ("type unknown",)),
+        ("ingress", (reason,)),
+        ("egress", (reason,)),
     ]
 
 
@@ -431,28 +442,6 @@ def test_duplicate_rule_resources_are_noted() -> None:
     assert web.unknowns == (
         "aws_security_group_rule.a and aws_security_group_rule.b declare the same rule",
     )
-
-
-def test_rule_without_type_applies_both_ways_and_says_why() -> None:
-    network = build(
-        vpc(),
-        group("web"),
-        res(
-            "aws_security_group_rule.r",
-            {
-                "security_group_id": ref("aws_security_group.web"),
-                "protocol": "-1",
-                "from_port": 0,
-                "to_port": 0,
-                "cidr_blocks": ["0.0.0.0/0"],
-            },
-        ),
-    )
-    found = network.security_groups["aws_security_group.web"].rules
-    assert [(r.direction, r.unknowns) for r in found] == [
-        ("ingress", ("type of aws_security_group_rule.r is not set",)),
-        ("egress", ("type of aws_security_group_rule.r is not set",)),
-    ]
 
 
 def test_unknown_self_flag_only_marks_the_self_rule() -> None:

@@ -10,6 +10,9 @@ subnet is public; it answers only on its port.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from tfvpc.aws.addressing import PublicIpv4
 from tfvpc.aws.context import Fields, Resolved
 from tfvpc.aws.provider import default_by_major
@@ -42,7 +45,7 @@ ENGINE_PORTS: tuple[tuple[str, int], ...] = (
     ("db2", 50000),
 )
 REDSHIFT_PORT = 5439
-# provider-version: aws_redshift_cluster.publicly_accessible defaults to true up to 5.x.
+# R-EVAL-12: aws_redshift_cluster.publicly_accessible defaults to true up to provider 5.x.
 REDSHIFT_LAST_PUBLIC_MAJOR = 5
 
 
@@ -130,25 +133,52 @@ def _port(fields: Fields, engine: str | None, default: int | None, notes: list[s
     return port
 
 
-def _rds_instances(env: ServiceEnv) -> list[Attachment]:
+def _engine_port(fields: Fields, notes: list[str]) -> int | None:
+    return _port(fields, fields.text("engine"), None, notes)
+
+
+def _redshift_port(fields: Fields, notes: list[str]) -> int | None:
+    return _port(fields, None, REDSHIFT_PORT, notes)
+
+
+def _private_by_default(env: ServiceEnv, fields: Fields) -> PublicIpv4:
+    # Semantics §1.8: RDS defaults publicly_accessible to false, and for DMS the provider
+    # sends false when it is unset (the API's own default is true).
+    return public_flag(fields, "publicly_accessible", False, "service", fields.owner)
+
+
+@dataclass(frozen=True)
+class _Grouped:
+    """A database type placed by the subnet group it names: where to read it and how."""
+
+    type: str
+    group_attr: str
+    group_type: str
+    group_name_attr: str
+    public: Callable[[ServiceEnv, Fields], PublicIpv4]
+    port: Callable[[Fields, list[str]], int | None] | None = None
+
+
+def _grouped(env: ServiceEnv, kind: _Grouped) -> list[Attachment]:
+    """Return the attachments of every resource of `kind`, each in one subnet of its group."""
     ctx = env.ctx
     out: list[Attachment] = []
-    for resource in ctx.resolver.of_type("aws_db_instance"):
+    for resource in ctx.resolver.of_type(kind.type):
         fields = ctx.fields(resource)
         notes: list[str] = []
         placement, group = _subnet_group(
-            env, fields, "db_subnet_group_name", ("aws_db_subnet_group",), "name", notes
+            env, fields, kind.group_attr, (kind.group_type,), kind.group_name_attr, notes
         )
         placement = _in_zone(placement, fields.text("availability_zone"))
         groups = groups_of(env, fields, "vpc_security_group_ids", placement, notes)
-        port = _port(fields, fields.text("engine"), None, notes)
+        port = None if kind.port is None else kind.port(fields, notes)
         spec = NodeSpec(
             resource,
             resource.address,
             resource.type,
             placement,
             groups,
-            public_flag(fields, "publicly_accessible", False, "service", resource.address),
+            kind.public(env, fields),
             listeners=_listener(port, resource.address),
             related=group,
             notes=notes + fields.unknowns,
@@ -202,7 +232,7 @@ def _aurora(env: ServiceEnv) -> list[Attachment]:
             resource.type,
             placement,
             groups,
-            public_flag(fields, "publicly_accessible", False, "service", resource.address),
+            _private_by_default(env, fields),
             listeners=_listener(port, resource.address),
             related=related,
             notes=notes + fields.unknowns,
@@ -223,70 +253,36 @@ def _redshift_public(env: ServiceEnv, fields: Fields) -> PublicIpv4:
     return PublicIpv4(None, "service", fields.owner)
 
 
-def _redshift(env: ServiceEnv) -> list[Attachment]:
-    ctx = env.ctx
-    out: list[Attachment] = []
-    for resource in ctx.resolver.of_type("aws_redshift_cluster"):
-        fields = ctx.fields(resource)
-        notes: list[str] = []
-        placement, group = _subnet_group(
-            env,
-            fields,
-            "cluster_subnet_group_name",
-            ("aws_redshift_subnet_group",),
-            "name",
-            notes,
-        )
-        placement = _in_zone(placement, fields.text("availability_zone"))
-        groups = groups_of(env, fields, "vpc_security_group_ids", placement, notes)
-        port = _port(fields, None, REDSHIFT_PORT, notes)
-        public = _redshift_public(env, fields)
-        if public.value is not False and fields.has("elastic_ip"):
-            public = PublicIpv4(public.value, "eip", resource.address)
-        spec = NodeSpec(
-            resource,
-            resource.address,
-            resource.type,
-            placement,
-            groups,
-            public,
-            listeners=_listener(port, resource.address),
-            related=group,
-            notes=notes + fields.unknowns,
-        )
-        out.extend(_one_of(spec, group))
-    return out
+def _redshift_address(env: ServiceEnv, fields: Fields) -> PublicIpv4:
+    public = _redshift_public(env, fields)
+    if public.value is not False and fields.has("elastic_ip"):
+        return PublicIpv4(public.value, "eip", fields.owner)
+    return public
 
 
-def _dms(env: ServiceEnv) -> list[Attachment]:
-    ctx = env.ctx
-    out: list[Attachment] = []
-    for resource in ctx.resolver.of_type("aws_dms_replication_instance"):
-        fields = ctx.fields(resource)
-        notes: list[str] = []
-        placement, group = _subnet_group(
-            env,
-            fields,
-            "replication_subnet_group_id",
-            ("aws_dms_replication_subnet_group",),
-            "replication_subnet_group_id",
-            notes,
-        )
-        placement = _in_zone(placement, fields.text("availability_zone"))
-        groups = groups_of(env, fields, "vpc_security_group_ids", placement, notes)
-        # Semantics §1.8: the provider sends false when publicly_accessible is unset.
-        spec = NodeSpec(
-            resource,
-            resource.address,
-            resource.type,
-            placement,
-            groups,
-            public_flag(fields, "publicly_accessible", False, "service", resource.address),
-            related=group,
-            notes=notes + fields.unknowns,
-        )
-        out.extend(_one_of(spec, group))
-    return out
+_RDS = _Grouped(
+    "aws_db_instance",
+    "db_subnet_group_name",
+    "aws_db_subnet_group",
+    "name",
+    _private_by_default,
+    _engine_port,
+)
+_REDSHIFT = _Grouped(
+    "aws_redshift_cluster",
+    "cluster_subnet_group_name",
+    "aws_redshift_subnet_group",
+    "name",
+    _redshift_address,
+    _redshift_port,
+)
+_DMS = _Grouped(
+    "aws_dms_replication_instance",
+    "replication_subnet_group_id",
+    "aws_dms_replication_subnet_group",
+    "replication_subnet_group_id",
+    _private_by_default,
+)
 
 
 _CACHE_TYPES = ("aws_elasticache_cluster", "aws_elasticache_replication_group")
@@ -330,5 +326,11 @@ def _caches(env: ServiceEnv) -> list[Attachment]:
 def build_databases(env: ServiceEnv) -> list[str]:
     """Add the attachments of every database and cache to `env.attachments`; return their
     addresses."""
-    built = [*_rds_instances(env), *_aurora(env), *_redshift(env), *_dms(env), *_caches(env)]
+    built = [
+        *_grouped(env, _RDS),
+        *_aurora(env),
+        *_grouped(env, _REDSHIFT),
+        *_grouped(env, _DMS),
+        *_caches(env),
+    ]
     return add_all(env.attachments, built)

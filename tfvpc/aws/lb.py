@@ -102,6 +102,21 @@ def _rule_groups(ctx: Context) -> dict[str, Resolved]:
     return rules
 
 
+def _front_end(
+    fields: Fields, protocol_attr: str, protocol_text: str | None, port_attr: str
+) -> tuple[int, str | None, int | None]:
+    """Return a listener's transport (`PROTOCOL_ALL` when unknown), its load-balancer protocol
+    in upper case, and its port, noting on `fields` what is unknown."""
+    protocol = transport_of(protocol_text)
+    if protocol is None:
+        fields.note(f"{fields.what(protocol_attr)} is {protocol_text or 'unknown'}")
+    port = fields.integer(port_attr)
+    if port is None:
+        fields.note(f"{fields.what(port_attr)} is unknown")
+    lb_protocol = protocol_text.upper() if protocol_text else None
+    return PROTOCOL_ALL if protocol is None else protocol, lb_protocol, port
+
+
 def _listener(
     ctx: Context, resource: ResourceInstance, kind: LbKind, rules: Resolved
 ) -> LbListener:
@@ -109,17 +124,12 @@ def _listener(
     protocol_text = fields.text("protocol")
     if protocol_text is None and not fields.has("protocol") and kind == "application":
         protocol_text = "HTTP"  # the provider's default for an ALB listener
-    protocol = transport_of(protocol_text)
-    if protocol is None:
-        fields.note(f"protocol of {resource.address} is {protocol_text or 'unknown'}")
-    port = fields.integer("port")
-    if port is None:
-        fields.note(f"port of {resource.address} is unknown")
+    protocol, lb_protocol, port = _front_end(fields, "protocol", protocol_text, "port")
     groups = _actions(ctx, fields, "default_action").merged(rules)
     return LbListener(
         address=resource.address,
-        protocol=PROTOCOL_ALL if protocol is None else protocol,
-        lb_protocol=protocol_text.upper() if protocol_text else None,
+        protocol=protocol,
+        lb_protocol=lb_protocol,
         port=port,
         target_groups=groups.addresses,
         origin=resource.address,
@@ -187,17 +197,12 @@ def _classic_listeners(ctx: Context, resource: ResourceInstance) -> list[LbListe
     for i, block in enumerate(fields.blocks("listener") or []):
         listener = ctx.nested(fields, block, f"listener[{i}]")
         protocol_text = listener.text("lb_protocol")
-        protocol = transport_of(protocol_text)
-        if protocol is None:
-            listener.note(f"{listener.what('lb_protocol')} is {protocol_text or 'unknown'}")
-        port = listener.integer("lb_port")
-        if port is None:
-            listener.note(f"{listener.what('lb_port')} is unknown")
+        protocol, lb_protocol, port = _front_end(listener, "lb_protocol", protocol_text, "lb_port")
         out.append(
             LbListener(
                 address=f"{resource.address}:listener[{i}]",
-                protocol=PROTOCOL_ALL if protocol is None else protocol,
-                lb_protocol=protocol_text.upper() if protocol_text else None,
+                protocol=protocol,
+                lb_protocol=lb_protocol,
                 port=port,
                 target_groups=(
                     classic_group_address(resource.address, listener.integer("instance_port")),
