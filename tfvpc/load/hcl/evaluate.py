@@ -42,6 +42,7 @@ from tfvpc.load.hcl.values import (
     LazyObject,
     NotKnown,
     Val,
+    candidate_refs,
     is_opaque,
     need_bool,
     need_int,
@@ -138,11 +139,7 @@ def get_attr(target: Val, name: str) -> Val:
     if isinstance(target, LazyObject):
         return target.get_attr(name)
     if isinstance(target, dict):
-        if name in target:
-            return target[name]
-        if isinstance(target, BlockDict):
-            return target.missing(name)
-        raise EvalError(f"object has no attribute {name!r}")
+        return _member(target, name, "object has no attribute {!r}")
     if isinstance(target, Ref):
         return Ref(target.address, f"{target.attr}.{name}")
     if isinstance(target, Unknown):
@@ -150,6 +147,15 @@ def get_attr(target: Val, name: str) -> Val:
     if target is None:
         raise EvalError(f"cannot read attribute {name!r} of null")
     raise EvalError(f"cannot read attribute {name!r} of a {type_name(target)}")
+
+
+def _member(target: dict[str, Val], name: str, absent: str) -> Val:
+    """Return element `name` of `target`; a plain object without it raises `absent` (a format)."""
+    if name in target:
+        return target[name]
+    if isinstance(target, BlockDict):
+        return target.missing(name)
+    raise EvalError(absent.format(name))
 
 
 def index(target: Val, key: Val) -> Val:
@@ -166,11 +172,7 @@ def index(target: Val, key: Val) -> Val:
         return target[position]
     if isinstance(target, dict):
         name = need_string(key, "key")
-        if name in target:
-            return target[name]
-        if isinstance(target, BlockDict):
-            return target.missing(name)
-        raise EvalError(f"no element with key {name!r}")
+        return _member(target, name, "no element with key {!r}")
     if isinstance(target, LazyObject):
         return target.get_attr(need_string(key, "key"))
     if isinstance(target, Ref):
@@ -300,14 +302,7 @@ def _branch_refs(expr: Conditional, env: Env) -> tuple[Ref, ...]:
             value = evaluate(branch, env)
         except EvalError:
             continue
-        if isinstance(value, Ref):
-            refs.append(value)
-        elif isinstance(value, Unknown):
-            refs.extend(value.candidates)
-        elif isinstance(value, LazyObject):
-            ref = value.as_ref()
-            if ref is not None:
-                refs.append(ref)
+        refs.extend(candidate_refs(value))
     return tuple(dict.fromkeys(refs))
 
 

@@ -1,4 +1,4 @@
-"""Type conversion functions (tostring, tonumber, tobool, tolist, toset, tomap)."""
+"""Type conversion functions (R-EVAL-9): tostring, tonumber, tobool, tolist, toset, tomap."""
 
 from __future__ import annotations
 

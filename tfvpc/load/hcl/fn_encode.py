@@ -1,4 +1,4 @@
-"""Encoding functions: jsonencode/jsondecode, base64, urlencode, and the sensitivity markers."""
+"""Encoding functions (R-EVAL-9): jsonencode/jsondecode, base64, urlencode, sensitivity markers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""file(), fileexists(), filebase64(): read files of the scanned tree, nothing else.
+"""file(), fileexists(), filebase64() (R-EVAL-9): read files of the scanned tree, nothing else.
 
 Relative paths resolve against the root module directory (Terraform's working directory;
 ``path.module`` is relative to it). A path outside the scanned directory and the current

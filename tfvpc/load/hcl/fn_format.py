@@ -1,4 +1,4 @@
-"""format() and formatlist(), following cty's printf-like verbs.
+"""format() and formatlist(), following cty's printf-like verbs (R-EVAL-9).
 
 Verbs: ``%v`` (strings as-is, numbers in Go's shortest ``%g``, everything else as JSON),
 ``%#v`` (JSON), ``%t``, ``%d %b %o %x %X`` (integers), ``%e %E %f %g %G``, ``%s``, ``%q``,

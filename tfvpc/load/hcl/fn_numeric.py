@@ -1,4 +1,4 @@
-"""Numeric functions (min, max, abs, ceil, floor, sum, signum, pow, log, parseint)."""
+"""Numeric functions (R-EVAL-9): min, max, abs, ceil, floor, sum, signum, pow, log, parseint."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""regex, regexall and regex replace: RE2 semantics on top of Python's `re`.
+"""regex, regexall and regex replace (R-EVAL-9): RE2 semantics on top of Python's `re`.
 
 Terraform uses Go's RE2. For the common subset Python gives the same matches once ``\\d``,
 ``\\w``, ``\\s`` and ``\\b`` are made ASCII-only. Where the two engines differ (Unicode classes,

@@ -19,7 +19,7 @@ from tfvpc.load.hcl import (
 )
 from tfvpc.load.hcl.fn_files import FILE_FUNCTIONS, FileAccess
 from tfvpc.load.hcl.fn_support import Function
-from tfvpc.load.hcl.values import EvalError, LazyObject, NotKnown, Val
+from tfvpc.load.hcl.values import EvalError, NotKnown, Val, candidate_refs
 from tfvpc.load.resources import Ref, Unknown
 
 BUILTINS: dict[str, Function] = {
@@ -88,12 +88,5 @@ def _argument_refs(args: list[Val]) -> tuple[Ref, ...]:
     found: list[Ref] = []
     for arg in args:
         for item in arg if isinstance(arg, list) else [arg]:
-            if isinstance(item, Ref):
-                found.append(item)
-            elif isinstance(item, Unknown):
-                found.extend(item.candidates)
-            elif isinstance(item, LazyObject):
-                ref = item.as_ref()
-                if ref is not None:
-                    found.append(ref)
+            found.extend(candidate_refs(item))
     return tuple(dict.fromkeys(found))

@@ -96,6 +96,18 @@ def to_unknown(value: Val) -> Unknown:
     raise TypeError(f"not an unknown value: {value!r}")
 
 
+def candidate_refs(value: Val) -> list[Ref]:
+    """Return the references `value` is or may stand for (none for a known value)."""
+    if isinstance(value, Ref):
+        return [value]
+    if isinstance(value, Unknown):
+        return list(value.candidates)
+    if isinstance(value, LazyObject):
+        ref = value.as_ref()
+        return [ref] if ref is not None else []
+    return []
+
+
 def is_opaque(value: Val) -> bool:
     """Return True for values whose content is not statically known (Ref, Unknown, object)."""
     return isinstance(value, Ref | Unknown | LazyObject)
