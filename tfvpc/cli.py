@@ -31,7 +31,7 @@ from tfvpc.pipeline import (
     quiet,
     scan,
 )
-from tfvpc.report import graph, json_report, markdown, sarif, text
+from tfvpc.report import json_report, markdown, sarif, text
 from tfvpc.report.rule_docs import find_rule, rule_page
 from tfvpc.suppress import split_selectors
 
@@ -255,6 +255,9 @@ def graph_command(
     verbose: bool,
 ) -> None:
     """Draw the topology of PATH, internet exposures highlighted."""
+    # networkx takes longer to import than a small scan takes to run: only this command needs it.
+    from tfvpc.report import graph
+
     ctx.meta[_INPUTS] = str(path)
     suffix = output.suffix.lower().removeprefix(".")
     fmt = next((known for known in graph.GRAPH_FORMATS if known == suffix), None)
@@ -306,7 +309,11 @@ def _render(report: Report, fmt: ReportFormat, *, color: bool, incomplete: bool)
 def _emit(content: str, output: Path | None, log: Log) -> None:
     """Write `content` to `output`, or to stdout without one."""
     if output is None:
-        click.echo(content, nl=False)
+        try:
+            click.echo(content, nl=False)
+        except OSError as error:
+            # A reader that went away (`tfvpc scan . | head`) gets EPIPE: say so in one line.
+            raise UsageError(f"stdout: cannot write: {error.strerror or error}") from None
         return
     try:
         output.write_text(content, encoding="utf-8")
