@@ -4,6 +4,7 @@ Run from the repository root with tfvpc installed:
 
     python benchmarks/plan_bench.py            # ~7,000 resources
     python benchmarks/plan_bench.py --vpcs 126 # about twice that
+    python benchmarks/plan_bench.py --varied   # no two VPCs with the same rules
 
 It writes the plan to benchmarks/out/, then runs each measurement in a fresh subprocess and
 prints wall seconds (best of --repeat) and peak resident memory (MiB). Nothing here is a test:
@@ -32,6 +33,7 @@ SUBNETS_PER_VPC = 8
 INSTANCES_PER_SUBNET = 6
 NACL_RULES = 12
 SG_PER_VPC = 10
+ANY = "0.0.0.0/0"
 
 
 class PlanWriter:
@@ -118,8 +120,13 @@ def sg_rule(port: int, cidr: str) -> dict[str, Any]:
     }
 
 
-def add_vpc(plan: PlanWriter, v: int) -> None:
-    """Add one VPC with gateways, subnets, tables, NACL rules, security groups and instances."""
+def add_vpc(plan: PlanWriter, v: int, varied: bool) -> None:
+    """Add one VPC with gateways, subnets, tables, NACL rules, security groups and instances.
+
+    Without `varied` every VPC repeats the same rules (as a module instantiated many times
+    does); with it, each VPC's NACL and security-group ports and CIDRs differ from the others'.
+    """
+    shift = v if varied else 0
     base = f"10.{v % 250}.0.0/16"
     vpc = plan.add("aws_vpc", f"v{v}", {"cidr_block": base, "enable_dns_support": True}, {})
     igw = plan.add("aws_internet_gateway", f"v{v}", {}, {"vpc_id": vpc})
@@ -142,16 +149,18 @@ def add_vpc(plan: PlanWriter, v: int) -> None:
                     "egress": egress,
                     "protocol": "tcp",
                     "rule_action": "deny" if r % 4 == 3 else "allow",
-                    "cidr_block": f"{(r * 37) % 223 + 1}.0.0.0/8" if r else "0.0.0.0/0",
-                    "from_port": 1024 if egress else 20 + r,
-                    "to_port": 65535 if egress else 20 + r * 50,
+                    "cidr_block": f"{(r * 37 + shift * 11) % 223 + 1}.0.0.0/8" if r else ANY,
+                    "from_port": 1024 if egress else 20 + r + shift,
+                    "to_port": 65535 if egress else 20 + r * 50 + shift,
                 },
                 {"network_acl_id": nacl},
             )
     sgs = []
     for s in range(SG_PER_VPC):
-        ingress = [sg_rule(port, f"{(s * 13 + port) % 223 + 1}.0.0.0/8") for port in (22, 443)]
-        ingress.append(sg_rule(8000 + s, "0.0.0.0/0"))
+        ingress = [
+            sg_rule(port, f"{(s * 13 + port + shift * 7) % 223 + 1}.0.0.0/8") for port in (22, 443)
+        ]
+        ingress.append(sg_rule(8000 + s + shift * 10, "0.0.0.0/0"))
         sgs.append(
             plan.add(
                 "aws_security_group",
@@ -191,13 +200,13 @@ def add_vpc(plan: PlanWriter, v: int) -> None:
             )
 
 
-def generate(vpcs: int) -> Path:
-    """Write a plan with `vpcs` VPCs and return its path."""
+def generate(vpcs: int, varied: bool) -> Path:
+    """Write a plan with `vpcs` VPCs (see `add_vpc` for `varied`) and return its path."""
     plan = PlanWriter()
     for v in range(vpcs):
-        add_vpc(plan, v)
+        add_vpc(plan, v, varied)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    path = OUT_DIR / f"plan-{len(plan.changes)}.json"
+    path = OUT_DIR / f"plan-{len(plan.changes)}{'-varied' if varied else ''}.json"
     path.write_text(json.dumps(plan.document()))
     return path
 
@@ -277,8 +286,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cold", action="store_true", help="no bytecode cache")
     parser.add_argument("--phases", action="store_true", help="also time each phase")
+    parser.add_argument(
+        "--varied", action="store_true", help="every VPC with its own rules (no two alike)"
+    )
     args = parser.parse_args()
-    path = generate(args.vpcs)
+    path = generate(args.vpcs, args.varied)
     resources = len(json.loads(path.read_text())["resource_changes"])
     print(f"plan: {path} ({resources} resources, {path.stat().st_size / 2**20:.1f} MiB)")
     env = python_env(args.cold)
