@@ -1,0 +1,375 @@
+"""What the TFV201 checks of many subnets share, computed once per analysis.
+
+Subnets of one VPC commonly sit behind one NACL and one route table, so most of what decides
+whether a source can connect is the same for many of them. `Reach` answers each distinct
+question once: a NACL view is keyed on the NACLs and address families it reads, a group of
+sibling subnets on its VPC and NACLs, a connection test on every flow set and name it reads.
+It belongs to one analysis of one network and is dropped with it.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from tfvpc.analyse.flow_cache import FlowCache
+from tfvpc.analyse.flows import addresses_only
+from tfvpc.analyse.internet import internet_sources
+from tfvpc.analyse.peer_space import open_addresses
+from tfvpc.analyse.routing import (
+    RoutingIndex,
+    TableRouting,
+    attached_gateways,
+    family_window,
+    subnet_addresses,
+    vpc_addresses,
+)
+from tfvpc.analyse.transit_routing import TransitLookup, associated_tables, transit_lookup
+from tfvpc.model import Gateway, Network, Subnet, TransitRouteTable, Vpc
+from tfvpc.space import FlowSet
+
+_SHOWN = 4
+"""How many subnet names a hop lists before saying how many more there are."""
+
+
+class Side(NamedTuple):
+    """One end of a connection: its NACLs' allowed flows and its address space (every flow to
+    or from its addresses, whatever the protocol and port)."""
+
+    inbound: FlowSet
+    outbound: FlowSet
+    addresses: FlowSet
+    nacls: tuple[str, ...]
+
+
+class Verdict(NamedTuple):
+    """Why one source cannot connect; `routed` is False when routing, not a NACL, stops it."""
+
+    source: str
+    reason: str
+    routed: bool
+
+
+class Siblings(NamedTuple):
+    """The subnets of one VPC behind the same NACLs, their NACL views, and those views as one
+    source (both None when one of them is unknown)."""
+
+    members: tuple[Subnet, ...]
+    views: tuple[Side, ...] | None
+    source: Side | None
+
+
+_Filters = tuple[FlowSet, FlowSet, tuple[str, ...]]
+"""A side without its addresses: inbound, outbound and NACL names."""
+
+_ConnectKey = tuple[_Filters, FlowSet, _Filters | None, FlowSet | None]
+
+
+class Reach:
+    """The network, its route partitions and NACL flows, and the answers TFV201 asks for many
+    subnets; see the module docstring."""
+
+    def __init__(self, network: Network, routing: RoutingIndex, flows: FlowCache) -> None:
+        self.network = network
+        self.routing = routing
+        self.flows = flows
+        self._members: dict[str, list[Subnet]] = {}
+        self._addresses: dict[str, FlowSet] = {}
+        self._sides: dict[tuple[str, str | None], Side | None] = {}
+        self._filters: dict[tuple[tuple[str, ...], FlowSet], _Filters | None] = {}
+        self._allowed: dict[tuple[tuple[FlowSet, ...], FlowSet], FlowSet] = {}
+        self._unions: dict[frozenset[FlowSet], FlowSet] = {}
+        self._spans: dict[FlowSet, FlowSet] = {}
+        self._meets: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
+        self._siblings: dict[str, dict[tuple[str, ...], Siblings]] = {}
+        self._internet: dict[str, FlowSet] = {}
+        self._local: dict[str, FlowSet] = {}
+        self._outside: dict[tuple[FlowSet, str], FlowSet] = {}
+        self._gateways: dict[tuple[str, str], list[Gateway]] = {}
+        self._via: dict[tuple[tuple[str, ...], frozenset[str]], FlowSet] = {}
+        self._lookups: dict[str, TransitLookup] = {}
+        self._connects: dict[_ConnectKey, str | None] = {}
+        self._passing: dict[tuple[FlowSet, FlowSet], bool] = {}
+        self.verdicts: dict[tuple[object, ...], tuple[Verdict | None, ...]] = {}
+        """Per-analysis memo of the verdicts of a source kind, keyed by the source kind and
+        everything its verdicts read."""
+        for address in sorted(network.subnets):
+            subnet = network.subnets[address]
+            if subnet.vpc is not None:
+                self._members.setdefault(subnet.vpc, []).append(subnet)
+
+    def subnets_of(self, vpc: str) -> list[Subnet]:
+        """Return the subnets of `vpc`, by address."""
+        return self._members.get(vpc, [])
+
+    def side_of(self, subnet: Subnet, vpc: Vpc | None) -> Side | None:
+        """Return the subnet's NACL view (several NACLs, if ambiguous, are unioned), None if
+        unknown. An unknown CIDR stands for the whole VPC (`vpc`) when given, else for nothing.
+        """
+        # With a known IPv4 CIDR the VPC is not read: one view serves both questions.
+        key = (
+            subnet.address,
+            vpc.address if vpc is not None and subnet.ipv4_cidr is None else None,
+        )
+        if key in self._sides:
+            return self._sides[key]
+        found = None
+        window = family_window(subnet)
+        filters = self._nacl_filters(subnet.nacls, window)
+        if filters is not None:
+            addresses = self.own_addresses(subnet)
+            if key[1] is not None and vpc is not None:
+                addresses = addresses | vpc_addresses(vpc)
+            found = Side(filters[0], filters[1], addresses, filters[2])
+        self._sides[key] = found
+        return found
+
+    def own_addresses(self, subnet: Subnet) -> FlowSet:
+        """Return `routing.subnet_addresses(subnet)`, once per subnet."""
+        found = self._addresses.get(subnet.address)
+        if found is None:
+            found = self._addresses[subnet.address] = subnet_addresses(subnet)
+        return found
+
+    def _nacl_filters(self, names: tuple[str, ...], window: FlowSet) -> _Filters | None:
+        """Return what the NACLs `names` let in and out within `window`, and their names; None
+        if one of them is not in the model."""
+        key = (names, window)
+        if key in self._filters:
+            return self._filters[key]
+        network = self.network
+        nacls = [network.nacls[n] for n in names if n in network.nacls]
+        found = None
+        if nacls and len(nacls) == len(names):
+            inbound = tuple(self.flows.nacl_allowed(n, False, permissive=True) for n in nacls)
+            outbound = tuple(self.flows.nacl_allowed(n, True, permissive=True) for n in nacls)
+            found = (
+                self._allowed_within(inbound, window),
+                self._allowed_within(outbound, window),
+                tuple(n.address for n in nacls),
+            )
+        self._filters[key] = found
+        return found
+
+    def _allowed_within(self, allowed: tuple[FlowSet, ...], window: FlowSet) -> FlowSet:
+        """Return what some of the `allowed` sets allow within `window`, one object for NACLs
+        alike (their sources then merge at no cost)."""
+        key = (allowed, window)
+        found = self._allowed.get(key)
+        if found is None:
+            found = self._allowed[key] = FlowSet.union_all(allowed) & window
+        return found
+
+    def union(self, parts: frozenset[FlowSet]) -> FlowSet:
+        """Return the union of `parts`, once per distinct collection."""
+        found = self._unions.get(parts)
+        if found is None:
+            found = self._unions[parts] = FlowSet.union_all(parts)
+        return found
+
+    def span(self, flows: FlowSet) -> FlowSet:
+        """Return every flow to or from the addresses of `flows` (`flows.addresses_only`)."""
+        found = self._spans.get(flows)
+        if found is None:
+            found = self._spans[flows] = addresses_only(flows)
+        return found
+
+    def within(self, flows: FlowSet, addresses: FlowSet) -> FlowSet:
+        """Return ``flows & addresses``, once per pair."""
+        key = (flows, addresses)
+        found = self._meets.get(key)
+        if found is None:
+            found = self._meets[key] = flows & addresses
+        return found
+
+    def siblings(self, vpc: Vpc) -> dict[tuple[str, ...], Siblings]:
+        """Return the subnets of `vpc` grouped by the NACLs they name."""
+        found = self._siblings.get(vpc.address)
+        if found is None:
+            groups: dict[tuple[str, ...], list[Subnet]] = {}
+            for subnet in self.subnets_of(vpc.address):
+                groups.setdefault(subnet.nacls, []).append(subnet)
+            found = self._siblings[vpc.address] = {
+                key: self._siblings_of(members, vpc) for key, members in groups.items()
+            }
+        return found
+
+    def _siblings_of(self, members: list[Subnet], vpc: Vpc) -> Siblings:
+        sides = [self.side_of(m, vpc) for m in members]
+        views = tuple(side for side in sides if side is not None)
+        if len(views) < len(sides):
+            return Siblings(tuple(members), None, None)
+        return Siblings(tuple(members), views, self.merged(views))
+
+    def merged(self, views: tuple[Side, ...]) -> Side:
+        """Return NACL views of subnets as one source."""
+        return Side(
+            inbound=self.union(frozenset(s.inbound for s in views)),
+            outbound=self.union(frozenset(s.outbound for s in views)),
+            addresses=FlowSet.union_all(s.addresses for s in views),
+            nacls=tuple(dict.fromkeys(n for s in views for n in s.nacls)),
+        )
+
+    def source_without(self, group: Siblings, subnet: Subnet, side: Side) -> Side | None:
+        """Return the members of `group` other than `subnet` as one source, as far as a
+        connection into `subnet` (whose view is `side`) reads it: its NACLs, and its addresses
+        less `side.addresses`. None if a member's view is unknown."""
+        if group.views is None or group.source is None:
+            return None
+        own: Side | None = None
+        others: list[Side] = []
+        for member, view in zip(group.members, group.views, strict=True):
+            if member.address == subnet.address:
+                own = view
+            else:
+                others.append(view)
+        if own is None:
+            return group.source
+        # Its members name the same NACLs, so the group's names are the others'. Less
+        # `side.addresses`, the group's addresses are the others' when the subnet stands for
+        # no more in the group; and when another member's NACLs let in and out what the
+        # subnet's do, what the group's let in and out is the others'.
+        if own is side:
+            if any(v.inbound is own.inbound and v.outbound is own.outbound for v in others):
+                return group.source
+            addresses = group.source.addresses
+        else:
+            addresses = FlowSet.union_all(v.addresses for v in others)
+        return Side(
+            inbound=self.union(frozenset(v.inbound for v in others)),
+            outbound=self.union(frozenset(v.outbound for v in others)),
+            addresses=addresses,
+            nacls=group.source.nacls,
+        )
+
+    def internet(self, vpc: Vpc) -> FlowSet:
+        """Return the internet clients of both families as seen from `vpc` (R-CIDR-3)."""
+        found = self._internet.get(vpc.address)
+        if found is None:
+            found = FlowSet.union_all(internet_sources(vpc, family) for family in (4, 6))
+            self._internet[vpc.address] = found
+        return found
+
+    def local_addresses(self, vpc: Vpc) -> FlowSet:
+        """Return the addresses of every subnet of `vpc` (the whole VPC for a subnet whose
+        CIDR is unknown)."""
+        found = self._local.get(vpc.address)
+        if found is None:
+            found = FlowSet.union_all(
+                self.own_addresses(m) or vpc_addresses(vpc) for m in self.subnets_of(vpc.address)
+            )
+            self._local[vpc.address] = found
+        return found
+
+    def outside(self, window: FlowSet, vpc: Vpc) -> FlowSet:
+        """Return the flows of `window` to or from addresses outside `vpc`."""
+        key = (window, vpc.address)
+        found = self._outside.get(key)
+        if found is None:
+            found = self._outside[key] = window - vpc_addresses(vpc)
+        return found
+
+    def gateways(self, vpc: str, kind: str) -> list[Gateway]:
+        """Return `routing.attached_gateways(network, vpc, kind)`, once per VPC and kind."""
+        key = (vpc, kind)
+        found = self._gateways.get(key)
+        if found is None:
+            found = self._gateways[key] = attached_gateways(self.network, vpc, kind)
+        return found
+
+    def via(self, tables: list[TableRouting], targets: frozenset[str]) -> FlowSet:
+        """Return the destinations the tables route to one of `targets`."""
+        key = (tuple(t.table.address for t in tables), targets)
+        found = self._via.get(key)
+        if found is None:
+            found = self._via[key] = FlowSet.union_all(
+                t.won_by(lambda r: r.target in targets) for t in tables
+            )
+        return found
+
+    def transit_lookups(self, attachment: str) -> list[TransitLookup]:
+        """Return the lookups of the transit gateway route tables `attachment` is associated
+        with, once per table."""
+        return [self._lookup(t) for t in associated_tables(self.network, attachment)]
+
+    def _lookup(self, table: TransitRouteTable) -> TransitLookup:
+        found = self._lookups.get(table.address)
+        if found is None:
+            found = self._lookups[table.address] = transit_lookup(self.network, table)
+        return found
+
+    def connect(
+        self,
+        target: Side,
+        clients: FlowSet,
+        source: Side | None = None,
+        toward: FlowSet | None = None,
+    ) -> str | None:
+        """Return None if some client can connect to `target`, else why not.
+
+        `clients` are the client addresses the target can route replies to (open in protocol
+        and port). A modelled `source` side must also let the request out towards `toward` (the
+        target's addresses it routes to) and let some reply back in. Neither side's own
+        addresses are read.
+        """
+        key: _ConnectKey = (
+            (target.inbound, target.outbound, target.nacls),
+            clients,
+            None if source is None else (source.inbound, source.outbound, source.nacls),
+            toward,
+        )
+        if key in self._connects:
+            return self._connects[key]
+        found = self._connects[key] = self.connect_once(
+            target.inbound, target, clients, source, toward
+        )
+        return found
+
+    def connect_once(
+        self,
+        admitted: FlowSet,
+        target: Side,
+        clients: FlowSet,
+        source: Side | None = None,
+        toward: FlowSet | None = None,
+    ) -> str | None:
+        """Return `connect(target, clients, source, toward)` without remembering it, for
+        clients no other question names; `admitted` is the part of ``target.inbound`` that
+        holds every flow it admits from `clients`."""
+        names = ", ".join(target.nacls)
+        requests = admitted & clients
+        if not requests:
+            return f"NACL {names} admits nothing inbound from {cidrs(clients)}"
+        sent = FlowSet.empty()
+        if source is not None and toward is not None:
+            # What is sent lies within the protocols and ports the target admits from anyone.
+            if self._passes(source.outbound, admitted):
+                sent = source.outbound & toward & open_addresses(requests)
+            requests = requests & open_addresses(sent)
+            if not requests:
+                others = ", ".join(source.nacls)
+                return f"NACL {others} lets out none of what NACL {names} admits from it"
+        if self.flows.needed_replies(requests).isdisjoint(target.outbound):
+            return f"NACL {names} lets no reply out to {cidrs(clients)}"
+        if source is not None and self.flows.needed_replies(sent).isdisjoint(source.inbound):
+            return f"NACL {', '.join(source.nacls)} lets no reply back in"
+        return None
+
+    def _passes(self, outbound: FlowSet, inbound: FlowSet) -> bool:
+        """Return True if `outbound` lets out some flow of the protocols and ports that
+        `inbound` admits from some address."""
+        key = (outbound, inbound)
+        found = self._passing.get(key)
+        if found is None:
+            found = self._passing[key] = not outbound.isdisjoint(open_addresses(inbound))
+        return found
+
+
+def cidrs(flows: FlowSet) -> str:
+    """Return the CIDRs of `flows` as a hop lists them."""
+    return names(flows.cidrs())
+
+
+def names(items: list[str]) -> str:
+    """Return the first few `items` and how many more there are."""
+    shown = ", ".join(items[:_SHOWN])
+    return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
