@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tfvpc.model import Gateway, Network, Route, RouteTable, Subnet, Vpc
-from tfvpc.space import FlowSet, cidr_range
+from tfvpc.space import FlowSet, cidr_range, parse_cidr
 
 
 def prefix_length(span: tuple[int, int, int]) -> int:
@@ -60,7 +60,7 @@ def family_window(subnet: Subnet) -> FlowSet:
 def route_cidrs(route: Route, network: Network) -> tuple[str, ...] | None:
     """Return a route's destination CIDRs (a prefix list gives its entries); None if unknown."""
     if route.destination is not None:
-        return (route.destination,) if addresses_of(route.destination) is not None else None
+        return (route.destination,) if parse_cidr(route.destination) is not None else None
     if route.prefix_list is None:
         return None
     prefix_list = network.prefix_lists.get(route.prefix_list)

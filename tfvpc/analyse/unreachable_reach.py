@@ -18,7 +18,6 @@ from tfvpc.analyse.peer_space import open_addresses
 from tfvpc.analyse.routing import (
     RoutingIndex,
     TableRouting,
-    attached_gateways,
     family_window,
     subnet_addresses,
     vpc_addresses,
@@ -61,7 +60,13 @@ class Siblings(NamedTuple):
 _Filters = tuple[FlowSet, FlowSet, tuple[str, ...]]
 """A side without its addresses: inbound, outbound and NACL names."""
 
-_ConnectKey = tuple[_Filters, FlowSet, _Filters | None, FlowSet | None]
+_ConnectKey = tuple[FlowSet, FlowSet, FlowSet, FlowSet | None, FlowSet | None, FlowSet | None]
+"""The target's inbound and outbound flows, the clients, the source's outbound and inbound
+flows and the addresses it sends to: everything that decides whether a connection opens."""
+
+_NOTHING_IN, _NOTHING_OUT, _NO_REPLY_OUT, _NO_REPLY_IN = range(4)
+"""Where a connection fails: the target admits nothing from the clients, the source lets
+none of that out, the target lets no reply out, the source lets no reply in."""
 
 
 class Reach:
@@ -84,10 +89,11 @@ class Reach:
         self._internet: dict[str, FlowSet] = {}
         self._local: dict[str, FlowSet] = {}
         self._outside: dict[tuple[FlowSet, str], FlowSet] = {}
-        self._gateways: dict[tuple[str, str], list[Gateway]] = {}
+        self._gateways: dict[tuple[str, str], list[Gateway]] | None = None
         self._via: dict[tuple[tuple[str, ...], frozenset[str]], FlowSet] = {}
         self._lookups: dict[str, TransitLookup] = {}
-        self._connects: dict[_ConnectKey, str | None] = {}
+        self._cuts: dict[_ConnectKey, int | None] = {}
+        self._cidrs: dict[FlowSet, str] = {}
         self._passing: dict[tuple[FlowSet, FlowSet], bool] = {}
         self.verdicts: dict[tuple[object, ...], tuple[Verdict | None, ...]] = {}
         """Per-analysis memo of the verdicts of a source kind, keyed by the source kind and
@@ -269,12 +275,13 @@ class Reach:
         return found
 
     def gateways(self, vpc: str, kind: str) -> list[Gateway]:
-        """Return `routing.attached_gateways(network, vpc, kind)`, once per VPC and kind."""
-        key = (vpc, kind)
-        found = self._gateways.get(key)
-        if found is None:
-            found = self._gateways[key] = attached_gateways(self.network, vpc, kind)
-        return found
+        """Return `routing.attached_gateways(network, vpc, kind)`."""
+        if self._gateways is None:
+            self._gateways = {}
+            for _, gateway in sorted(self.network.gateways.items()):
+                for attached in dict.fromkeys(gateway.vpcs):
+                    self._gateways.setdefault((attached, gateway.kind), []).append(gateway)
+        return self._gateways.get((vpc, kind), [])
 
     def via(self, tables: list[TableRouting], targets: frozenset[str]) -> FlowSet:
         """Return the destinations the tables route to one of `targets`."""
@@ -311,18 +318,20 @@ class Reach:
         target's addresses it routes to) and let some reply back in. Neither side's own
         addresses are read.
         """
+        # Keyed on flow sets, not names: NACLs written alike in many VPCs are decided once.
         key: _ConnectKey = (
-            (target.inbound, target.outbound, target.nacls),
+            target.inbound,
+            target.outbound,
             clients,
-            None if source is None else (source.inbound, source.outbound, source.nacls),
+            None if source is None else source.outbound,
+            None if source is None else source.inbound,
             toward,
         )
-        if key in self._connects:
-            return self._connects[key]
-        found = self._connects[key] = self.connect_once(
-            target.inbound, target, clients, source, toward
-        )
-        return found
+        if key in self._cuts:
+            cut = self._cuts[key]
+        else:
+            cut = self._cuts[key] = self._cut(target.inbound, target, clients, source, toward)
+        return self._why(cut, target, clients, source)
 
     def connect_once(
         self,
@@ -335,10 +344,21 @@ class Reach:
         """Return `connect(target, clients, source, toward)` without remembering it, for
         clients no other question names; `admitted` is the part of ``target.inbound`` that
         holds every flow it admits from `clients`."""
-        names = ", ".join(target.nacls)
+        cut = self._cut(admitted, target, clients, source, toward)
+        return self._why(cut, target, clients, source)
+
+    def _cut(
+        self,
+        admitted: FlowSet,
+        target: Side,
+        clients: FlowSet,
+        source: Side | None,
+        toward: FlowSet | None,
+    ) -> int | None:
+        """Return where a connection from `clients` to `target` fails, None if it opens."""
         requests = admitted & clients
         if not requests:
-            return f"NACL {names} admits nothing inbound from {cidrs(clients)}"
+            return _NOTHING_IN
         sent = FlowSet.empty()
         if source is not None and toward is not None:
             # What is sent lies within the protocols and ports the target admits from anyone.
@@ -346,13 +366,36 @@ class Reach:
                 sent = source.outbound & toward & open_addresses(requests)
             requests = requests & open_addresses(sent)
             if not requests:
-                others = ", ".join(source.nacls)
-                return f"NACL {others} lets out none of what NACL {names} admits from it"
+                return _NOTHING_OUT
         if self.flows.needed_replies(requests).isdisjoint(target.outbound):
-            return f"NACL {names} lets no reply out to {cidrs(clients)}"
+            return _NO_REPLY_OUT
         if source is not None and self.flows.needed_replies(sent).isdisjoint(source.inbound):
-            return f"NACL {', '.join(source.nacls)} lets no reply back in"
+            return _NO_REPLY_IN
         return None
+
+    def _why(
+        self, cut: int | None, target: Side, clients: FlowSet, source: Side | None
+    ) -> str | None:
+        """Return the reason a hop gives for the failure `cut`."""
+        names = ", ".join(target.nacls)
+        if cut == _NOTHING_IN:
+            return f"NACL {names} admits nothing inbound from {self.cidrs(clients)}"
+        if cut == _NO_REPLY_OUT:
+            return f"NACL {names} lets no reply out to {self.cidrs(clients)}"
+        if cut is None or source is None:
+            return None
+        if cut == _NOTHING_OUT:
+            return (
+                f"NACL {', '.join(source.nacls)} lets out none of what NACL {names} admits from it"
+            )
+        return f"NACL {', '.join(source.nacls)} lets no reply back in"
+
+    def cidrs(self, flows: FlowSet) -> str:
+        """Return `cidrs(flows)`, once per set."""
+        found = self._cidrs.get(flows)
+        if found is None:
+            found = self._cidrs[flows] = cidrs(flows)
+        return found
 
     def _passes(self, outbound: FlowSet, inbound: FlowSet) -> bool:
         """Return True if `outbound` lets out some flow of the protocols and ports that
