@@ -9,6 +9,8 @@ It belongs to one analysis of one network and is dropped with it.
 
 from __future__ import annotations
 
+from collections import Counter
+from operator import itemgetter
 from typing import NamedTuple
 
 from tfvpc.analyse.flow_cache import FlowCache
@@ -18,13 +20,13 @@ from tfvpc.analyse.peer_space import open_addresses
 from tfvpc.analyse.routing import (
     RoutingIndex,
     TableRouting,
+    addresses_of_all,
     family_window,
-    subnet_addresses,
     vpc_addresses,
 )
 from tfvpc.analyse.transit_routing import TransitLookup, associated_tables, transit_lookup
 from tfvpc.model import Gateway, Network, Subnet, TransitRouteTable, Vpc
-from tfvpc.space import FlowSet
+from tfvpc.space import FlowSet, parse_cidr
 
 _SHOWN = 4
 """How many subnet names a hop lists before saying how many more there are."""
@@ -49,12 +51,14 @@ class Verdict(NamedTuple):
 
 
 class Siblings(NamedTuple):
-    """The subnets of one VPC behind the same NACLs, their NACL views, and those views as one
-    source (both None when one of them is unknown)."""
+    """The subnets of one VPC behind the same NACLs: their NACL views by address and those
+    views as one source (both None when one of them is unknown), and what two or more of them
+    let in and out."""
 
     members: tuple[Subnet, ...]
-    views: tuple[Side, ...] | None
+    views: dict[str, Side] | None
     source: Side | None
+    repeated: frozenset[tuple[FlowSet, FlowSet]]
 
 
 _Filters = tuple[FlowSet, FlowSet, tuple[str, ...]]
@@ -78,14 +82,14 @@ class Reach:
         self.routing = routing
         self.flows = flows
         self._members: dict[str, list[Subnet]] = {}
-        self._addresses: dict[str, FlowSet] = {}
         self._sides: dict[tuple[str, str | None], Side | None] = {}
         self._filters: dict[tuple[tuple[str, ...], FlowSet], _Filters | None] = {}
         self._allowed: dict[tuple[tuple[FlowSet, ...], FlowSet], FlowSet] = {}
         self._unions: dict[frozenset[FlowSet], FlowSet] = {}
         self._spans: dict[FlowSet, FlowSet] = {}
         self._meets: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
-        self._siblings: dict[str, dict[tuple[str, ...], Siblings]] = {}
+        self._siblings: dict[str, list[Siblings]] = {}
+        self._positions: dict[str, int] = {}
         self._internet: dict[str, FlowSet] = {}
         self._local: dict[str, FlowSet] = {}
         self._outside: dict[tuple[FlowSet, str], FlowSet] = {}
@@ -101,7 +105,9 @@ class Reach:
         for address in sorted(network.subnets):
             subnet = network.subnets[address]
             if subnet.vpc is not None:
-                self._members.setdefault(subnet.vpc, []).append(subnet)
+                members = self._members.setdefault(subnet.vpc, [])
+                self._positions[subnet.address] = len(members)
+                members.append(subnet)
 
     def subnets_of(self, vpc: str) -> list[Subnet]:
         """Return the subnets of `vpc`, by address."""
@@ -122,18 +128,9 @@ class Reach:
         window = family_window(subnet)
         filters = self._nacl_filters(subnet.nacls, window)
         if filters is not None:
-            addresses = self.own_addresses(subnet)
-            if key[1] is not None and vpc is not None:
-                addresses = addresses | vpc_addresses(vpc)
+            addresses = addresses_of_all(_cidrs_of(subnet, vpc))
             found = Side(filters[0], filters[1], addresses, filters[2])
         self._sides[key] = found
-        return found
-
-    def own_addresses(self, subnet: Subnet) -> FlowSet:
-        """Return `routing.subnet_addresses(subnet)`, once per subnet."""
-        found = self._addresses.get(subnet.address)
-        if found is None:
-            found = self._addresses[subnet.address] = subnet_addresses(subnet)
         return found
 
     def _nacl_filters(self, names: tuple[str, ...], window: FlowSet) -> _Filters | None:
@@ -187,32 +184,46 @@ class Reach:
             found = self._meets[key] = flows & addresses
         return found
 
-    def siblings(self, vpc: Vpc) -> dict[tuple[str, ...], Siblings]:
-        """Return the subnets of `vpc` grouped by the NACLs they name."""
-        found = self._siblings.get(vpc.address)
-        if found is None:
-            groups: dict[tuple[str, ...], list[Subnet]] = {}
-            for subnet in self.subnets_of(vpc.address):
-                groups.setdefault(subnet.nacls, []).append(subnet)
-            found = self._siblings[vpc.address] = {
-                key: self._siblings_of(members, vpc) for key, members in groups.items()
-            }
-        return found
+    def siblings(self, vpc: Vpc, subnet: Subnet) -> list[Siblings]:
+        """Return the other subnets of `vpc` than `subnet`, grouped by the NACLs they name, in
+        order of their first member other than `subnet`. A group lists `subnet` if it is
+        one of them."""
+        groups = self._siblings.get(vpc.address)
+        if groups is None:
+            members: dict[tuple[str, ...], list[Subnet]] = {}
+            for other in self.subnets_of(vpc.address):
+                members.setdefault(other.nacls, []).append(other)
+            groups = self._siblings[vpc.address] = [
+                self._siblings_of(group, vpc) for group in members.values()
+            ]
+        ordered: list[tuple[int, Siblings]] = []
+        for group in groups:
+            first = group.members[0]
+            if first.address == subnet.address:
+                if len(group.members) == 1:
+                    continue
+                first = group.members[1]
+            ordered.append((self._positions[first.address], group))
+        ordered.sort(key=itemgetter(0))
+        return [group for _, group in ordered]
 
     def _siblings_of(self, members: list[Subnet], vpc: Vpc) -> Siblings:
         sides = [self.side_of(m, vpc) for m in members]
-        views = tuple(side for side in sides if side is not None)
+        views = [side for side in sides if side is not None]
         if len(views) < len(sides):
-            return Siblings(tuple(members), None, None)
-        return Siblings(tuple(members), views, self.merged(views))
-
-    def merged(self, views: tuple[Side, ...]) -> Side:
-        """Return NACL views of subnets as one source."""
-        return Side(
-            inbound=self.union(frozenset(s.inbound for s in views)),
-            outbound=self.union(frozenset(s.outbound for s in views)),
-            addresses=FlowSet.union_all(s.addresses for s in views),
-            nacls=tuple(dict.fromkeys(n for s in views for n in s.nacls)),
+            return Siblings(tuple(members), None, None, frozenset())
+        filters = Counter((v.inbound, v.outbound) for v in views)
+        merged = Side(
+            inbound=self.union(frozenset(v.inbound for v in views)),
+            outbound=self.union(frozenset(v.outbound for v in views)),
+            addresses=addresses_of_all(c for m in members for c in _cidrs_of(m, vpc)),
+            nacls=tuple(dict.fromkeys(n for v in views for n in v.nacls)),
+        )
+        return Siblings(
+            tuple(members),
+            {m.address: v for m, v in zip(members, views, strict=True)},
+            merged,
+            frozenset(pair for pair, count in filters.items() if count > 1),
         )
 
     def source_without(self, group: Siblings, subnet: Subnet, side: Side) -> Side | None:
@@ -221,21 +232,16 @@ class Reach:
         less `side.addresses`. None if a member's view is unknown."""
         if group.views is None or group.source is None:
             return None
-        own: Side | None = None
-        others: list[Side] = []
-        for member, view in zip(group.members, group.views, strict=True):
-            if member.address == subnet.address:
-                own = view
-            else:
-                others.append(view)
+        own = group.views.get(subnet.address)
         if own is None:
             return group.source
         # Its members name the same NACLs, so the group's names are the others'. Less
         # `side.addresses`, the group's addresses are the others' when the subnet stands for
         # no more in the group; and when another member's NACLs let in and out what the
         # subnet's do, what the group's let in and out is the others'.
+        others = [v for address, v in group.views.items() if address != subnet.address]
         if own is side:
-            if any(v.inbound is own.inbound and v.outbound is own.outbound for v in others):
+            if (own.inbound, own.outbound) in group.repeated:
                 return group.source
             addresses = group.source.addresses
         else:
@@ -260,8 +266,11 @@ class Reach:
         CIDR is unknown)."""
         found = self._local.get(vpc.address)
         if found is None:
-            found = FlowSet.union_all(
-                self.own_addresses(m) or vpc_addresses(vpc) for m in self.subnets_of(vpc.address)
+            vpc_cidrs = (*vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
+            found = addresses_of_all(
+                c
+                for m in self.subnets_of(vpc.address)
+                for c in (_parsed(m.ipv4_cidr, m.ipv6_cidr) or vpc_cidrs)
             )
             self._local[vpc.address] = found
         return found
@@ -362,8 +371,9 @@ class Reach:
         sent = FlowSet.empty()
         if source is not None and toward is not None:
             # What is sent lies within the protocols and ports the target admits from anyone.
-            if self._passes(source.outbound, admitted):
-                sent = source.outbound & toward & open_addresses(requests)
+            if not self._passes(source.outbound, admitted):
+                return _NOTHING_OUT
+            sent = source.outbound & toward & open_addresses(requests)
             requests = requests & open_addresses(sent)
             if not requests:
                 return _NOTHING_OUT
@@ -405,6 +415,19 @@ class Reach:
         if found is None:
             found = self._passing[key] = not outbound.isdisjoint(open_addresses(inbound))
         return found
+
+
+def _cidrs_of(subnet: Subnet, vpc: Vpc | None) -> tuple[str | None, ...]:
+    """Return the CIDRs a subnet's NACL view stands for: its own, and those of `vpc` when its
+    IPv4 CIDR is unknown."""
+    if subnet.ipv4_cidr is None and vpc is not None:
+        return (subnet.ipv4_cidr, subnet.ipv6_cidr, *vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
+    return (subnet.ipv4_cidr, subnet.ipv6_cidr)
+
+
+def _parsed(*cidrs: str | None) -> tuple[str, ...]:
+    """Return the `cidrs` that parse."""
+    return tuple(c for c in cidrs if c is not None and parse_cidr(c) is not None)
 
 
 def cidrs(flows: FlowSet) -> str:

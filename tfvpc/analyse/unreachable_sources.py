@@ -25,29 +25,23 @@ def sibling_verdicts(
     reach: Reach, subnet: Subnet, vpc: Vpc, side: Side
 ) -> Iterator[Verdict | None]:
     """The other subnets of the VPC, one source per NACL they share (R-RT-4 local route)."""
-    siblings = reach.siblings(vpc)
-    # A group is listed where its first member other than the subnet itself is.
-    order = dict.fromkeys(
-        m.nacls for m in reach.subnets_of(vpc.address) if m.address != subnet.address
-    )
-    groups = [
-        (group, [m for m in group.members if m.address != subnet.address])
-        for group in map(siblings.__getitem__, order)
-    ]
-    everyone = [m for _, others in groups for m in others]
+    groups = reach.siblings(vpc, subnet)
+    if not groups:
+        return
     # The subnet's own addresses are `side.addresses`: its share of the VPC's goes with them.
     # Addresses are open in protocol and port, so the NACL admits nothing from the others when
     # the local addresses it admits something from are all its own.
     local = reach.local_addresses(vpc)
-    if everyone and reach.within(reach.span(side.inbound), local).issubset(side.addresses):
+    if reach.within(reach.span(side.inbound), local).issubset(side.addresses):
         addresses = local - side.addresses
         if addresses:
             # Nothing from any sibling gets in: one verdict for all of them.
+            everyone = [m.address for g in groups for m in g.members if m.address != subnet.address]
             blocked = f"NACL {', '.join(side.nacls)} admits nothing inbound from {cidrs(addresses)}"
-            yield Verdict(f"{names([m.address for m in everyone])} (local route)", blocked, True)
+            yield Verdict(f"{names(everyone)} (local route)", blocked, True)
             return
     window = family_window(subnet)
-    for group, others in groups:
+    for group in groups:
         source = reach.source_without(group, subnet, side)
         if source is None or group.source is None:
             yield None  # their NACLs are unknown: they may well connect
@@ -58,8 +52,11 @@ def sibling_verdicts(
         # The clients are among the group's addresses: the NACL is read there only.
         admitted = reach.within(side.inbound, group.source.addresses)
         why = reach.connect_once(admitted, side, clients, source, side.addresses)
-        name = f"{names([m.address for m in others])} (local route)"
-        yield None if why is None else Verdict(name, why, True)
+        if why is None:
+            yield None
+            return
+        others = [m.address for m in group.members if m.address != subnet.address]
+        yield Verdict(f"{names(others)} (local route)", why, True)
 
 
 def internet_verdict(
