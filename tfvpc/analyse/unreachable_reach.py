@@ -82,6 +82,7 @@ class Reach:
         self.routing = routing
         self.flows = flows
         self._members: dict[str, list[Subnet]] = {}
+        self._cidr_unions: dict[tuple[str, ...], FlowSet] = {}
         self._sides: dict[tuple[str, str | None], Side | None] = {}
         self._filters: dict[tuple[tuple[str, ...], FlowSet], _Filters | None] = {}
         self._allowed: dict[tuple[tuple[FlowSet, ...], FlowSet], FlowSet] = {}
@@ -128,9 +129,16 @@ class Reach:
         window = family_window(subnet)
         filters = self._nacl_filters(subnet.nacls, window)
         if filters is not None:
-            addresses = addresses_of_all(_cidrs_of(subnet, vpc))
+            addresses = self.addresses_of(_cidrs_of(subnet, vpc))
             found = Side(filters[0], filters[1], addresses, filters[2])
         self._sides[key] = found
+        return found
+
+    def addresses_of(self, cidrs: tuple[str, ...]) -> FlowSet:
+        """Return `routing.addresses_of_all(cidrs)`, one object for equal lists."""
+        found = self._cidr_unions.get(cidrs)
+        if found is None:
+            found = self._cidr_unions[cidrs] = addresses_of_all(cidrs)
         return found
 
     def _nacl_filters(self, names: tuple[str, ...], window: FlowSet) -> _Filters | None:
@@ -216,7 +224,7 @@ class Reach:
         merged = Side(
             inbound=self.union(frozenset(v.inbound for v in views)),
             outbound=self.union(frozenset(v.outbound for v in views)),
-            addresses=addresses_of_all(c for m in members for c in _cidrs_of(m, vpc)),
+            addresses=self.addresses_of(tuple(c for m in members for c in _cidrs_of(m, vpc))),
             nacls=tuple(dict.fromkeys(n for v in views for n in v.nacls)),
         )
         return Siblings(
@@ -266,11 +274,13 @@ class Reach:
         CIDR is unknown)."""
         found = self._local.get(vpc.address)
         if found is None:
-            vpc_cidrs = (*vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
-            found = addresses_of_all(
-                c
-                for m in self.subnets_of(vpc.address)
-                for c in (_parsed(m.ipv4_cidr, m.ipv6_cidr) or vpc_cidrs)
+            vpc_cidrs = _parsed(*vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
+            found = self.addresses_of(
+                tuple(
+                    c
+                    for m in self.subnets_of(vpc.address)
+                    for c in (_parsed(m.ipv4_cidr, m.ipv6_cidr) or vpc_cidrs)
+                )
             )
             self._local[vpc.address] = found
         return found
@@ -365,14 +375,14 @@ class Reach:
         toward: FlowSet | None,
     ) -> int | None:
         """Return where a connection from `clients` to `target` fails, None if it opens."""
-        requests = admitted & clients
-        if not requests:
+        if admitted.isdisjoint(clients):
             return _NOTHING_IN
+        # What is sent lies within the protocols and ports the target admits from anyone.
+        if source is not None and not self._passes(source.outbound, admitted):
+            return _NOTHING_OUT
+        requests = admitted & clients
         sent = FlowSet.empty()
         if source is not None and toward is not None:
-            # What is sent lies within the protocols and ports the target admits from anyone.
-            if not self._passes(source.outbound, admitted):
-                return _NOTHING_OUT
             sent = source.outbound & toward & open_addresses(requests)
             requests = requests & open_addresses(sent)
             if not requests:
@@ -417,12 +427,13 @@ class Reach:
         return found
 
 
-def _cidrs_of(subnet: Subnet, vpc: Vpc | None) -> tuple[str | None, ...]:
-    """Return the CIDRs a subnet's NACL view stands for: its own, and those of `vpc` when its
-    IPv4 CIDR is unknown."""
+def _cidrs_of(subnet: Subnet, vpc: Vpc | None) -> tuple[str, ...]:
+    """Return the CIDRs that parse of those a subnet's NACL view stands for: its own, and those
+    of `vpc` when its IPv4 CIDR is unknown."""
+    own = _parsed(subnet.ipv4_cidr, subnet.ipv6_cidr)
     if subnet.ipv4_cidr is None and vpc is not None:
-        return (subnet.ipv4_cidr, subnet.ipv6_cidr, *vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
-    return (subnet.ipv4_cidr, subnet.ipv6_cidr)
+        return own + _parsed(*vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
+    return own
 
 
 def _parsed(*cidrs: str | None) -> tuple[str, ...]:

@@ -29,24 +29,23 @@ def sibling_verdicts(
     if not groups:
         return
     # The subnet's own addresses are `side.addresses`: its share of the VPC's goes with them.
-    # Addresses are open in protocol and port, so the NACL admits nothing from the others when
-    # the local addresses it admits something from are all its own.
     local = reach.local_addresses(vpc)
-    if reach.within(reach.span(side.inbound), local).issubset(side.addresses):
-        addresses = local - side.addresses
-        if addresses:
-            # Nothing from any sibling gets in: one verdict for all of them.
-            everyone = [m.address for g in groups for m in g.members if m.address != subnet.address]
-            blocked = f"NACL {', '.join(side.nacls)} admits nothing inbound from {cidrs(addresses)}"
-            yield Verdict(f"{names(everyone)} (local route)", blocked, True)
-            return
+    rest = local - side.addresses
+    # `rest` is open in protocol and port: the span of the NACL meets it where the NACL does.
+    if rest and reach.span(side.inbound).isdisjoint(rest):
+        # Nothing from any sibling gets in: one verdict for all of them.
+        everyone = [m.address for g in groups for m in g.members if m.address != subnet.address]
+        blocked = f"NACL {', '.join(side.nacls)} admits nothing inbound from {cidrs(rest)}"
+        yield Verdict(f"{names(everyone)} (local route)", blocked, True)
+        return
     window = family_window(subnet)
     for group in groups:
         source = reach.source_without(group, subnet, side)
         if source is None or group.source is None:
             yield None  # their NACLs are unknown: they may well connect
             return
-        clients = (source.addresses - side.addresses) & window
+        outside = rest if source.addresses is local else source.addresses - side.addresses
+        clients = outside & window
         if not clients:
             continue  # no address of its family outside this subnet (an overlap, TFV204)
         # The clients are among the group's addresses: the NACL is read there only.
