@@ -377,12 +377,14 @@ class Reach:
         """Return where a connection from `clients` to `target` fails, None if it opens."""
         if admitted.isdisjoint(clients):
             return _NOTHING_IN
-        # What is sent lies within the protocols and ports the target admits from anyone.
-        if source is not None and not self._passes(source.outbound, admitted):
-            return _NOTHING_OUT
-        requests = admitted & clients
         sent = FlowSet.empty()
-        if source is not None and toward is not None:
+        if source is None or toward is None:
+            requests = admitted & clients
+        elif not self._passes(source.outbound, admitted):
+            # What is sent lies within the protocols and ports the target admits from anyone.
+            return _NOTHING_OUT
+        else:
+            requests = admitted & clients
             sent = source.outbound & toward & open_addresses(requests)
             requests = requests & open_addresses(sent)
             if not requests:
@@ -396,19 +398,18 @@ class Reach:
     def _why(
         self, cut: int | None, target: Side, clients: FlowSet, source: Side | None
     ) -> str | None:
-        """Return the reason a hop gives for the failure `cut`."""
+        """Return the reason a hop gives for the failure `cut`, None for no failure."""
+        if cut is None:
+            return None
         names = ", ".join(target.nacls)
         if cut == _NOTHING_IN:
             return f"NACL {names} admits nothing inbound from {self.cidrs(clients)}"
         if cut == _NO_REPLY_OUT:
             return f"NACL {names} lets no reply out to {self.cidrs(clients)}"
-        if cut is None or source is None:
-            return None
+        others = ", ".join(source.nacls if source is not None else ())
         if cut == _NOTHING_OUT:
-            return (
-                f"NACL {', '.join(source.nacls)} lets out none of what NACL {names} admits from it"
-            )
-        return f"NACL {', '.join(source.nacls)} lets no reply back in"
+            return f"NACL {others} lets out none of what NACL {names} admits from it"
+        return f"NACL {others} lets no reply back in"
 
     def cidrs(self, flows: FlowSet) -> str:
         """Return `cidrs(flows)`, once per set."""

@@ -62,14 +62,7 @@ def internet_verdict(
     reach: Reach, vpc: Vpc, side: Side, tables: list[TableRouting]
 ) -> Verdict | None:
     """The internet, through an internet gateway attached to the VPC (R-PUB-1)."""
-    key = (
-        "internet",
-        vpc.address,
-        *(t.table.address for t in tables),
-        side.inbound,
-        side.outbound,
-        side.nacls,
-    )
+    key = ("internet", vpc.address, _addresses(tables), side.inbound, side.outbound, side.nacls)
     found = reach.verdicts.get(key)
     if found is None:
         found = reach.verdicts[key] = (_internet(reach, vpc, side, tables),)
@@ -126,7 +119,7 @@ def exit_verdicts(
         "exits",
         vpc.address,
         window,
-        *(t.table.address for t in tables),
+        _addresses(tables),
         side.inbound,
         side.outbound,
         side.nacls,
@@ -137,6 +130,10 @@ def exit_verdicts(
             _until_connected(_exits(reach, window, vpc, side, tables))
         )
     return iter(found)
+
+
+def _addresses(tables: list[TableRouting]) -> tuple[str, ...]:
+    return tuple(t.table.address for t in tables)
 
 
 def _until_connected(verdicts: Iterator[Verdict | None]) -> Iterator[Verdict | None]:
