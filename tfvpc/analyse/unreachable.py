@@ -63,11 +63,12 @@ def find_unreachable_subnets(
 
 
 def _check(reach: Reach, subnet: Subnet, vpc: Vpc, side: Side) -> Finding | None:
-    own = side.addresses
-    # `own` is open in protocol and port: a NACL's flows lie within it when their addresses do.
-    if reach.span(side.inbound).issubset(own):
+    # `side.addresses` is open in protocol and port: a NACL's flows lie within it when their
+    # addresses do.
+    inbound, outbound = reach.span(side.inbound), reach.span(side.outbound)
+    if inbound.issubset(side.addresses):
         return _dead(reach, subnet, side, egress=False)
-    if reach.span(side.outbound).issubset(own):
+    if outbound is not inbound and outbound.issubset(side.addresses):
         return _dead(reach, subnet, side, egress=True)
     tables = reach.routing.of_subnet(subnet)
     verdicts: list[Verdict] = []

@@ -82,7 +82,7 @@ class Reach:
         self.routing = routing
         self.flows = flows
         self._members: dict[str, list[Subnet]] = {}
-        self._cidr_unions: dict[tuple[str, ...], FlowSet] = {}
+        self._cidr_unions: dict[tuple[str | None, ...], FlowSet] = {}
         self._sides: dict[tuple[str, str | None], Side | None] = {}
         self._filters: dict[tuple[tuple[str, ...], FlowSet], _Filters | None] = {}
         self._allowed: dict[tuple[tuple[FlowSet, ...], FlowSet], FlowSet] = {}
@@ -134,7 +134,7 @@ class Reach:
         self._sides[key] = found
         return found
 
-    def addresses_of(self, cidrs: tuple[str, ...]) -> FlowSet:
+    def addresses_of(self, cidrs: tuple[str | None, ...]) -> FlowSet:
         """Return `routing.addresses_of_all(cidrs)`, one object for equal lists."""
         found = self._cidr_unions.get(cidrs)
         if found is None:
@@ -178,10 +178,13 @@ class Reach:
         return found
 
     def span(self, flows: FlowSet) -> FlowSet:
-        """Return every flow to or from the addresses of `flows` (`flows.addresses_only`)."""
+        """Return every flow to or from the addresses of `flows` (`flows.addresses_only`), one
+        object for equal spans."""
         found = self._spans.get(flows)
         if found is None:
-            found = self._spans[flows] = addresses_only(flows)
+            # A span is its own span: keyed by itself, it stands for the spans equal to it.
+            found = addresses_only(flows)
+            found = self._spans[flows] = self._spans.setdefault(found, found)
         return found
 
     def within(self, flows: FlowSet, addresses: FlowSet) -> FlowSet:
@@ -274,14 +277,12 @@ class Reach:
         CIDR is unknown)."""
         found = self._local.get(vpc.address)
         if found is None:
-            vpc_cidrs = _parsed(*vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
-            found = self.addresses_of(
-                tuple(
-                    c
-                    for m in self.subnets_of(vpc.address)
-                    for c in (_parsed(m.ipv4_cidr, m.ipv6_cidr) or vpc_cidrs)
-                )
-            )
+            vpc_cidrs = (*vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
+            cidrs: list[str | None] = []
+            for member in self.subnets_of(vpc.address):
+                own = (member.ipv4_cidr, member.ipv6_cidr)
+                cidrs.extend(own if any(parse_cidr(c) is not None for c in own) else vpc_cidrs)
+            found = self.addresses_of(tuple(cidrs))
             self._local[vpc.address] = found
         return found
 
@@ -428,18 +429,12 @@ class Reach:
         return found
 
 
-def _cidrs_of(subnet: Subnet, vpc: Vpc | None) -> tuple[str, ...]:
-    """Return the CIDRs that parse of those a subnet's NACL view stands for: its own, and those
-    of `vpc` when its IPv4 CIDR is unknown."""
-    own = _parsed(subnet.ipv4_cidr, subnet.ipv6_cidr)
+def _cidrs_of(subnet: Subnet, vpc: Vpc | None) -> tuple[str | None, ...]:
+    """Return the CIDRs a subnet's NACL view stands for: its own, and those of `vpc` when its
+    IPv4 CIDR is unknown."""
     if subnet.ipv4_cidr is None and vpc is not None:
-        return own + _parsed(*vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
-    return own
-
-
-def _parsed(*cidrs: str | None) -> tuple[str, ...]:
-    """Return the `cidrs` that parse."""
-    return tuple(c for c in cidrs if c is not None and parse_cidr(c) is not None)
+        return (subnet.ipv4_cidr, subnet.ipv6_cidr, *vpc.ipv4_cidrs, *vpc.ipv6_cidrs)
+    return (subnet.ipv4_cidr, subnet.ipv6_cidr)
 
 
 def cidrs(flows: FlowSet) -> str:
