@@ -103,6 +103,9 @@ class Reach:
         self.verdicts: dict[tuple[object, ...], tuple[Verdict | None, ...]] = {}
         """Per-analysis memo of the verdicts of a source kind, keyed by the source kind and
         everything its verdicts read."""
+        self.transit_gateways: dict[tuple[str, ...], list[str]] = {}
+        """Per-analysis memo of the modelled transit gateways route tables route to, keyed by
+        the tables' addresses."""
         for address in sorted(network.subnets):
             subnet = network.subnets[address]
             if subnet.vpc is not None:

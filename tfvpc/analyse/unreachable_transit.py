@@ -50,13 +50,19 @@ def transit_verdicts(
 
 def _transit_gateways(reach: Reach, tables: list[TableRouting]) -> list[str]:
     """Return the modelled transit gateways the tables route something to, by address."""
-    found = {
-        share.route.target
-        for table in tables
-        for share in table.shares
-        if share.route.target is not None
-    }
-    return sorted(g for g in found if modelled_transit_gateway(reach.network, g))
+    key = tuple(t.table.address for t in tables)
+    found = reach.transit_gateways.get(key)
+    if found is None:
+        targets = {
+            share.route.target
+            for table in tables
+            for share in table.shares
+            if share.route.target is not None
+        }
+        found = reach.transit_gateways[key] = sorted(
+            g for g in targets if modelled_transit_gateway(reach.network, g)
+        )
+    return found
 
 
 def _attachment_verdicts(
