@@ -42,6 +42,21 @@ _TF_ADDRESS = re.compile(
 _INDEX = re.compile(r"\[[^\]]*\]$")
 
 
+class _Declared:
+    """The addresses the input declares, with and without their instance index; gathered on
+    the first question, as only a route to nothing modelled asks."""
+
+    def __init__(self, network: Network) -> None:
+        self._network = network
+        self._addresses: set[str] | None = None
+
+    def __contains__(self, address: str) -> bool:
+        if self._addresses is None:
+            locations = self._network.locations
+            self._addresses = {_INDEX.sub("", a) for a in locations} | set(locations)
+        return address in self._addresses
+
+
 @dataclass(frozen=True)
 class _Defect:
     reason: str
@@ -52,7 +67,7 @@ class _Defect:
 
 def find_blackhole_routes(network: Network, routing: RoutingIndex) -> list[Finding]:
     """Return a TFV203 finding for each route of each table whose target cannot carry traffic."""
-    declared = {_INDEX.sub("", address) for address in network.locations} | set(network.locations)
+    declared = _Declared(network)
     findings: list[Finding] = []
     for address in sorted(network.route_tables):
         table = network.route_tables[address]
@@ -68,7 +83,7 @@ def _defect(
     routing: RoutingIndex,
     table: RouteTable,
     route: Route,
-    declared: set[str],
+    declared: _Declared,
 ) -> _Defect | None:
     if route.target_kind == "local":
         return None
@@ -90,7 +105,7 @@ def _defect(
     return defect
 
 
-def _dangling(route: Route, declared: set[str]) -> _Defect | None:
+def _dangling(route: Route, declared: _Declared) -> _Defect | None:
     """A reference to a resource the input never declares; literal ids are left alone."""
     text = route.target or route.target_ref
     match = _TF_ADDRESS.match(text) if text else None

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from tfvpc.analyse.usage import Usage
 from tfvpc.model import Network, SgRule, Subnet
-from tfvpc.space import FlowSet
+from tfvpc.space import Family, FlowSet
+
+_EVERY_ADDRESS: dict[Family, tuple[int, int]] = {4: (0, (1 << 32) - 1), 6: (0, (1 << 128) - 1)}
 
 
 def open_addresses(flows: FlowSet) -> FlowSet:
     """Return the flows with the same families, protocols and ports, from or to any address."""
     return FlowSet.union_all(
-        FlowSet.universe(family).restrict(protocols=protocols, ports=ports)
-        for family, protocols, _, ports in flows.boxes()
+        FlowSet.box(family, protocols, _EVERY_ADDRESS[family], ports)
+        for family, protocols, ports in dict.fromkeys(
+            (family, protocols, ports) for family, protocols, _, ports in flows.boxes()
+        )
     )
 
 

@@ -38,16 +38,27 @@ def find_public_subnets_without_route(
 ) -> list[Finding]:
     """Return a TFV202 finding for every subnet with public addresses but no internet route."""
     findings: list[Finding] = []
+    # Whether a table routes internet addresses to an internet gateway of a VPC, per pair:
+    # subnets of a VPC share a few tables.
+    routed: dict[tuple[str, str], bool] = {}
     for address in sorted(network.subnets):
         subnet = network.subnets[address]
         vpc = network.vpcs.get(subnet.vpc) if subnet.vpc else None
-        evidence = _public_evidence(subnet, usage)
         tables = routing.of_subnet(subnet)
-        if vpc is None or not evidence or not tables:
+        if vpc is None or not tables:
             continue
-        internet = FlowSet.universe(4) - vpc_addresses(vpc)
-        public = [t for t in tables if not _internet_routed(network, t, vpc).isdisjoint(internet)]
+        public = []
+        for table in tables:
+            key = (table.table.address, vpc.address)
+            if key not in routed:
+                internet = FlowSet.universe(4) - vpc_addresses(vpc)
+                routed[key] = not _internet_routed(network, table, vpc).isdisjoint(internet)
+            if routed[key]:
+                public.append(table)
         if len(public) == len(tables):
+            continue
+        evidence = _public_evidence(subnet, usage)
+        if not evidence:
             continue
         maybe = [
             t for t in tables if any(r.target_kind in ("igw", "unknown") for r in t.unresolved)

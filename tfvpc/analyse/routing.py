@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tfvpc.model import Gateway, Network, Route, RouteTable, Subnet, Vpc
-from tfvpc.space import FlowSet, cidr_range
+from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet, cidr_range, parse_cidr
 
 
 def prefix_length(span: tuple[int, int, int]) -> int:
@@ -34,7 +34,17 @@ def addresses_of(cidr: str | None) -> FlowSet | None:
 
 def addresses_of_all(cidrs: Iterable[str | None]) -> FlowSet:
     """Return the union of `addresses_of` over the CIDRs that parse."""
-    return FlowSet.union_all(s for s in map(addresses_of, cidrs) if s is not None)
+    # Adjacent and nested CIDRs are merged first: one box per run of addresses.
+    runs: list[tuple[Family, int, int]] = []
+    for family, lo, hi in sorted(s for s in map(parse_cidr, cidrs) if s is not None):
+        if runs and runs[-1][0] == family and lo <= runs[-1][2] + 1:
+            if hi > runs[-1][2]:
+                runs[-1] = (family, runs[-1][1], hi)
+        else:
+            runs.append((family, lo, hi))
+    return FlowSet.union_all(
+        FlowSet.box(family, (0, PROTO_MAX), (lo, hi), (0, PORT_MAX)) for family, lo, hi in runs
+    )
 
 
 def vpc_addresses(vpc: Vpc) -> FlowSet:
@@ -60,7 +70,7 @@ def family_window(subnet: Subnet) -> FlowSet:
 def route_cidrs(route: Route, network: Network) -> tuple[str, ...] | None:
     """Return a route's destination CIDRs (a prefix list gives its entries); None if unknown."""
     if route.destination is not None:
-        return (route.destination,) if addresses_of(route.destination) is not None else None
+        return (route.destination,) if parse_cidr(route.destination) is not None else None
     if route.prefix_list is None:
         return None
     prefix_list = network.prefix_lists.get(route.prefix_list)
