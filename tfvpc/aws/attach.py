@@ -18,7 +18,7 @@ from tfvpc.aws.addressing import (
     ipv6_of,
     with_eips,
 )
-from tfvpc.aws.context import Context, Fields, Resolved, location_of
+from tfvpc.aws.context import Context, Fields, Resolved
 from tfvpc.aws.defaults import default_vpc_link, default_vpcs, in_default_vpc
 from tfvpc.aws.sg import group_names
 from tfvpc.aws.templates import (
@@ -227,7 +227,7 @@ def _attachment(
     related += env.links.related.get(address, [])
     return Attachment(
         address=address,
-        location=location_of(resource),
+        location=env.ctx.location(resource),
         unknowns=tuple(dict.fromkeys(notes)),
         kind=resource.type,
         resource=owner,

@@ -8,7 +8,7 @@ from tfvpc.aws.acl import build_nacls
 from tfvpc.aws.attach import build_attachments
 from tfvpc.aws.build_services import build_services
 from tfvpc.aws.catalogue import SUPPORTED_TYPES
-from tfvpc.aws.context import Context, location_of
+from tfvpc.aws.context import Context
 from tfvpc.aws.defaults import find_defaults
 from tfvpc.aws.gateways import build_gateways
 from tfvpc.aws.links import Resolver
@@ -64,7 +64,7 @@ def build_network(
         vpn_connections=services.vpn_connections,
         skipped_types=_skipped(resolver),
     )
-    network.locations.update(_locations(resolver, network))
+    network.locations.update(_locations(ctx, network))
     return network
 
 
@@ -87,10 +87,10 @@ def _skipped(resolver: Resolver) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _locations(resolver: Resolver, network: Network) -> dict[str, Location]:
+def _locations(ctx: Context, network: Network) -> dict[str, Location]:
     found: dict[str, Location] = {}
-    for resource in resolver.resources:
-        where = location_of(resource)
+    for resource in ctx.resolver.resources:
+        where = ctx.location(resource)
         if where is not None:
             found[resource.address] = where
     implicit: list[Node] = [

@@ -22,7 +22,7 @@ from tfvpc.aws.values import (
     is_unset,
     protocol_number,
 )
-from tfvpc.load.resources import ResourceInstance, SourceLocation, Unknown, Value
+from tfvpc.load.resources import Ref, ResourceInstance, SourceLocation, Unknown, Value
 from tfvpc.model import Location, implicit_address
 
 VPC_TYPES = ("aws_vpc", "aws_default_vpc")
@@ -93,6 +93,11 @@ class Context:
     # Canonical form of each CIDR text met in this build: rules repeat a few CIDRs thousands
     # of times, and `ipaddress` parsing was a tenth of the build.
     _cidrs: dict[str, str | None] = field(default_factory=dict, init=False, repr=False)
+    # What each distinct reference resolves to: thousands of resources name the same few
+    # subnets, groups and VPCs.
+    _references: dict[Ref, Resolved | None] = field(default_factory=dict, init=False, repr=False)
+    # One model location per distinct source position (a plan gives every resource the same).
+    _locations: dict[SourceLocation, Location] = field(default_factory=dict, init=False, repr=False)
 
     def address(self, target: Target) -> str:
         """Return the model address of the object a resolved target denotes."""
@@ -167,19 +172,41 @@ class Context:
         unknowns = (link.unknown,) if link.unknown is not None else ()
         return Resolved(addresses + external, external, unknowns)
 
+    def reference(self, ref: Ref) -> Resolved | None:
+        """Return what the reference `ref` resolves to (each distinct reference is resolved once
+        per build), or None when its chain is too long to follow (`resolve` words that)."""
+        try:
+            return self._references[ref]
+        except KeyError:
+            link = self.resolver.reference(ref)
+            found = self._references[ref] = None if link is None else self.from_link(link)
+            return found
+
     def resolve(self, value: Value, what: str) -> Resolved:
         """Return what a single reference value resolves to."""
+        if isinstance(value, Ref):
+            found = self.reference(value)
+            if found is not None:
+                return found
         return self.from_link(self.resolver.link(value, what))
 
     def resolve_all(self, value: Value, what: str) -> Resolved:
         """Return what every element of a list-valued reference resolves to, merged."""
-        # One pass over all links equals folding `Resolved.merged` over them, without building
+        if isinstance(value, list):
+            parts = [self._element(item, what, i) for i, item in enumerate(value)]
+        else:
+            parts = [self.from_link(link) for link in self.resolver.links(value, what)]
+        if len(parts) == 1:
+            only = parts[0]
+            if len(only.addresses) < 2 and len(only.external) < 2 and len(only.unknowns) < 2:
+                # Nothing to merge or de-duplicate.
+                return only
+        # One pass over all parts equals folding `Resolved.merged` over them, without building
         # the intermediate unions.
         addresses: list[str] = []
         external: list[str] = []
         unknowns: list[str] = []
-        for link in self.resolver.links(value, what):
-            found = self.from_link(link)
+        for found in parts:
             addresses += found.addresses
             external += found.external
             unknowns += found.unknowns
@@ -188,6 +215,26 @@ class Context:
             tuple(dict.fromkeys(external)),
             tuple(dict.fromkeys(unknowns)),
         )
+
+    def _element(self, item: Value, what: str, index: int) -> Resolved:
+        """Return what element `index` of the list-valued attribute `what` resolves to."""
+        if isinstance(item, Ref):
+            found = self.reference(item)
+            if found is not None:
+                return found
+        return self.from_link(self.resolver.link(item, f"{what}[{index}]"))
+
+    def location(self, resource: ResourceInstance, block: str | None = None) -> Location | None:
+        """Return `location_of(resource, block)`, one object per distinct source position of
+        the build (the builders of numerous objects use this)."""
+        found = _source_of(resource, block)
+        if found is None:
+            return None
+        try:
+            return self._locations[found]
+        except KeyError:
+            location = self._locations[found] = Location(file=found.file, line=found.line)
+            return location
 
     def fields(self, resource: ResourceInstance) -> Fields:
         """Return a reader for the top-level attributes of `resource`.
@@ -212,10 +259,14 @@ class Context:
 
 def location_of(resource: ResourceInstance, block: str | None = None) -> Location | None:
     """Return the model location of `resource`, or of its nested block ``"ingress.0"``."""
-    found: SourceLocation | None = resource.location
-    if block is not None:
-        found = resource.block_locations.get(block, found)
+    found = _source_of(resource, block)
     return None if found is None else Location(file=found.file, line=found.line)
+
+
+def _source_of(resource: ResourceInstance, block: str | None) -> SourceLocation | None:
+    if block is None:
+        return resource.location
+    return resource.block_locations.get(block, resource.location)
 
 
 class Fields:

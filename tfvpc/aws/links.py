@@ -129,6 +129,11 @@ class Resolver:
         """Return what a single reference value (`what` names it for messages) resolves to."""
         return self._link(value, what, 0)
 
+    def reference(self, ref: Ref) -> Link | None:
+        """Return what the reference `ref` resolves to, or None when its chain of references is
+        too long to follow (`link` words that reason with the name of the attribute)."""
+        return self._link_ref(ref, 0)
+
     def links(self, value: Value, what: str) -> list[Link]:
         """Return one `Link` per element of a list-valued reference attribute.
 
@@ -153,18 +158,29 @@ class Resolver:
     def _link(self, value: Value, what: str, depth: int) -> Link:
         if is_unset(value):
             return Link()
+        if not isinstance(value, (str, Ref, Unknown)):
+            if depth >= _MAX_DEPTH:
+                return Link(unknown=_too_long(what))
+            return Link(unknown=f"{what} is not a reference: {value!r}")
+        found = self._follow(value, depth)
+        return Link(unknown=_too_long(what)) if found is None else found
+
+    def _follow(self, value: str | Ref | Unknown, depth: int) -> Link | None:
+        """Return what a set reference value resolves to, None when the chain is too long.
+
+        Nothing here depends on the attribute's name, so results can be shared between
+        attributes that hold the same reference.
+        """
         if depth >= _MAX_DEPTH:
-            return Link(unknown=f"{what} could not be resolved (reference chain too long)")
+            return None
         if isinstance(value, str):
             target = self._ids.get(value)
             return Link(targets=(target,)) if target else Link(external=value)
         if isinstance(value, Ref):
-            return self._link_ref(value, what, depth)
-        if isinstance(value, Unknown):
-            return self._link_unknown(value, what, depth)
-        return Link(unknown=f"{what} is not a reference: {value!r}")
+            return self._link_ref(value, depth)
+        return self._link_unknown(value, depth)
 
-    def _link_ref(self, ref: Ref, what: str, depth: int) -> Link:
+    def _link_ref(self, ref: Ref, depth: int) -> Link | None:
         target = self._by_address.get(ref.address)
         if target is None:
             return Link(external=ref.address)
@@ -173,22 +189,25 @@ class Resolver:
             # Data sources are not modelled: their ids are external (R-LINK-1 step 5),
             # unless the id they read is declared by a managed resource of the input.
             if isinstance(stored, str) and stored:
-                return self._link(stored, what, depth + 1)
+                return self._follow(stored, depth + 1)
             suffix = "" if ref.attr == "id" else f".{ref.attr}"
             return Link(external=f"{ref.address}{suffix}")
         if ref.attr in ("id", "arn") or is_unset(stored):
             return Link(targets=(Target(ref.address, ref.attr),))
         if isinstance(stored, (str, Ref, Unknown)):
-            return self._link(stored, what, depth + 1)
+            return self._follow(stored, depth + 1)
         return Link(targets=(Target(ref.address, ref.attr),))
 
-    def _link_unknown(self, unknown: Unknown, what: str, depth: int) -> Link:
+    def _link_unknown(self, unknown: Unknown, depth: int) -> Link:
         if not unknown.candidates:
             return Link(unknown=unknown.reason)
         targets: list[Target] = []
         externals: list[str] = []
         for candidate in unknown.candidates:
-            found = self._link_ref(candidate, what, depth + 1)
+            found = self._link_ref(candidate, depth + 1)
+            if found is None:
+                # A candidate whose chain is too long names nothing.
+                continue
             targets.extend(t for t in found.targets if t not in targets)
             if found.external is not None and found.external not in externals:
                 externals.append(found.external)
@@ -226,6 +245,10 @@ class Resolver:
         if is_unset(stored) or (isinstance(stored, Ref) and depth >= _MAX_DEPTH):
             return Unknown(f"{value.attr} of {value.address} is not known before apply")
         return self._scalar(stored, depth + 1)
+
+
+def _too_long(what: str) -> str:
+    return f"{what} could not be resolved (reference chain too long)"
 
 
 def _index(table: dict[str, Target], resource: ResourceInstance, attr: str) -> None:
