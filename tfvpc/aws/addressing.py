@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tfvpc.aws.context import Context, Fields
@@ -94,7 +94,7 @@ def with_eips(base: PublicIpv4, claims: list[EipClaim], notes: list[str]) -> Pub
     return base
 
 
-def auto_public_ipv4(fields: Fields, subnets: list[Subnet], notes: list[str]) -> PublicIpv4:
+def auto_public_ipv4(fields: Fields, subnets: Sequence[Subnet], notes: list[str]) -> PublicIpv4:
     """Return the address an instance gets at launch on its new primary ENI (R-IP-1).
 
     An explicit `associate_public_ip_address` wins; unset, the subnet's
@@ -126,7 +126,7 @@ def auto_public_ipv4(fields: Fields, subnets: list[Subnet], notes: list[str]) ->
     return PublicIpv4(None)
 
 
-def ipv6_of(fields: Fields, subnets: list[Subnet], notes: list[str]) -> bool | None:
+def ipv6_of(fields: Fields, subnets: Sequence[Subnet], notes: list[str]) -> bool | None:
     """Return whether an interface gets global IPv6 addresses (R-IP-4), None if unknown."""
     if fields.has("ipv6_address_count"):
         count = fields.integer("ipv6_address_count")

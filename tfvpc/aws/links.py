@@ -81,29 +81,34 @@ class Resolver:
     def __init__(self, resources: Iterable[ResourceInstance]) -> None:
         self._by_address: dict[str, ResourceInstance] = {}
         self._by_type: dict[str, list[ResourceInstance]] = {}
-        for resource in resources:
-            if resource.address in self._by_address:
-                continue
-            self._by_address[resource.address] = resource
-            if resource.mode == "managed":
-                self._by_type.setdefault(resource.type, []).append(resource)
-        self._ids = self._index_ids()
-
-    def _index_ids(self) -> dict[str, Target]:
         primary: dict[str, Target] = {}
         secondary: dict[str, Target] = {}
-        for resource in self._by_address.values():
+        # Per type: the table its identifying attributes go to, those attributes, and its aliases.
+        plans: dict[str, tuple[dict[str, Target], tuple[str, ...], tuple[str, ...]]] = {}
+        for resource in resources:
+            address = resource.address
+            if address in self._by_address:
+                continue
+            self._by_address[address] = resource
             if resource.mode != "managed":
                 continue
-            attrs = ("id", "arn", *_IDENTITY_ATTRS.get(resource.type, ()))
-            table = secondary if resource.type in _SECONDARY_TYPES else primary
+            type_ = resource.type
+            found = self._by_type.get(type_)
+            if found is None:
+                found = self._by_type[type_] = []
+                table = secondary if type_ in _SECONDARY_TYPES else primary
+                attrs = ("id", "arn", *_IDENTITY_ATTRS.get(type_, ()))
+                plans[type_] = (table, attrs, _ALIAS_ATTRS.get(type_, ()))
+            found.append(resource)
+            table, attrs, aliases = plans[type_]
+            values = resource.values
             for attr in attrs:
-                _index(table, resource, attr)
-            for attr in _ALIAS_ATTRS.get(resource.type, ()):
-                _index(secondary, resource, attr)
+                _index(table, values.get(attr), address, attr)
+            for attr in aliases:
+                _index(secondary, values.get(attr), address, attr)
         for literal, target in secondary.items():
             primary.setdefault(literal, target)
-        return primary
+        self._ids = primary
 
     @property
     def resources(self) -> Sequence[ResourceInstance]:
@@ -251,7 +256,6 @@ def _too_long(what: str) -> str:
     return f"{what} could not be resolved (reference chain too long)"
 
 
-def _index(table: dict[str, Target], resource: ResourceInstance, attr: str) -> None:
-    literal = resource.values.get(attr)
+def _index(table: dict[str, Target], literal: Value, address: str, attr: str) -> None:
     if isinstance(literal, str) and literal and literal not in table:
-        table[literal] = Target(resource.address, attr)
+        table[literal] = Target(address, attr)
