@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 
 from tfvpc.aws.links import Link, Resolver, Target
 from tfvpc.aws.values import (
+    PROTOCOL_NUMBERS,
     as_bool,
     as_int,
     as_str,
@@ -96,8 +97,14 @@ class Context:
     # What each distinct reference resolves to: thousands of resources name the same few
     # subnets, groups and VPCs.
     _references: dict[Ref, Resolved | None] = field(default_factory=dict, init=False, repr=False)
+    # The default objects of each VPC, asked for once per subnet or interface.
+    _candidates: dict[tuple[str, DefaultKind], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     # One model location per distinct source position (a plan gives every resource the same).
-    _locations: dict[SourceLocation, Location] = field(default_factory=dict, init=False, repr=False)
+    _locations: dict[tuple[str, int | None], Location] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def address(self, target: Target) -> str:
         """Return the model address of the object a resolved target denotes."""
@@ -142,6 +149,13 @@ class Context:
         exist (`uncertain`), AWS's own object as it creates it is the other candidate; the
         builders then hold both, the implicit one's content carrying the adopter's reasons.
         """
+        key = (vpc, kind)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = self._default_candidates(vpc, kind)
+        return found
+
+    def _default_candidates(self, vpc: str, kind: DefaultKind) -> tuple[str, ...]:
         defaults = self.defaults.get(vpc)
         if defaults is None:
             return ()
@@ -230,11 +244,11 @@ class Context:
         found = _source_of(resource, block)
         if found is None:
             return None
-        try:
-            return self._locations[found]
-        except KeyError:
-            location = self._locations[found] = Location(file=found.file, line=found.line)
-            return location
+        key = (found.file, found.line)
+        location = self._locations.get(key)
+        if location is None:
+            location = self._locations[key] = Location(file=found.file, line=found.line)
+        return location
 
     def fields(self, resource: ResourceInstance) -> Fields:
         """Return a reader for the top-level attributes of `resource`.
@@ -329,30 +343,53 @@ class Fields:
 
     def text(self, attr: str) -> str | None:
         """Return `attr` as a string, or None when unset or unknown (noted)."""
+        value = self.values.get(attr)
+        if type(value) is str and value:
+            # A literal string needs no conversion: the common case, without the general path.
+            return value
         return self._typed(attr, as_str, "string")
 
     def integer(self, attr: str) -> int | None:
         """Return `attr` as an int, or None when unset or unknown (noted)."""
+        value = self.values.get(attr)
+        if type(value) is int:
+            return value
         return self._typed(attr, as_int, "number")
 
     def cidr(self, attr: str) -> str | None:
         """Return `attr` as a canonical CIDR (R-CIDR-1), or None when unset or unknown (noted)."""
+        value = self.values.get(attr)
+        if type(value) is str:
+            cidr = self.ctx.canonical_cidr(value)
+            if cidr is not None:
+                return cidr
         return self._typed(attr, self.ctx.canonical_cidr, "CIDR")
 
     def protocol(self, attr: str) -> int | None:
         """Return `attr` as an IANA protocol number (R-SG-7), or None when unset or unknown."""
+        value = self.values.get(attr)
+        if type(value) is str:
+            # A protocol spelled as AWS lists it: `protocol_number` would return the same.
+            number = PROTOCOL_NUMBERS.get(value)
+            if number is not None:
+                return number
         return self._typed(attr, protocol_number, "protocol")
 
     def flag(self, attr: str, default: bool) -> bool | None:
         """Return `attr` as a bool; `default` when unset (R-TF-3); None when unknown (noted)."""
-        if not self.has(attr):
+        value = self.values.get(attr)
+        if type(value) is bool:
+            return value
+        if is_unset(value):
             return default
-        found = self._typed(attr, as_bool, "boolean")
-        return found
+        return self._typed(attr, as_bool, "boolean")
 
     def one(self, attr: str) -> Resolved:
         """Return what the reference in `attr` resolves to; its unknowns are noted."""
-        found = self.ctx.resolve(self.values.get(attr), self.what(attr))
+        value = self.values.get(attr)
+        found = self.ctx.reference(value) if isinstance(value, Ref) else None
+        if found is None:
+            found = self.ctx.resolve(value, self.what(attr))
         for reason in found.unknowns:
             self.note(reason)
         return found

@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from tfvpc.aws.context import Context, Fields
 from tfvpc.aws.values import (
@@ -18,14 +17,13 @@ from tfvpc.aws.values import (
     cidr_family,
     prefix_list_family,
 )
-from tfvpc.load.resources import Unknown, Value
+from tfvpc.load.resources import Ref, Unknown, Value
 from tfvpc.model import PROTOCOL_ALL, AddressFamily, Location, PeerKind, PrefixList, SgRule
 
 Direction = Literal["ingress", "egress"]
 
 
-@dataclass(frozen=True)
-class Peer:
+class Peer(NamedTuple):
     """One peer of a rule: its kind, address or CIDR, why it is not fully known, and the
     address family it matches when that is known (R-CIDR-2)."""
 
@@ -35,8 +33,7 @@ class Peer:
     family: AddressFamily | None = None
 
 
-@dataclass(frozen=True)
-class RuleSite:
+class RuleSite(NamedTuple):
     """Where a rule comes from: the group it belongs to, its origin and its location."""
 
     group: str
@@ -91,16 +88,20 @@ class PeerReader:
         the family of the peers whose CIDR is unknown (R-CIDR-2).
         """
         value = fields.values.get(attr)
-        if value is None or value == [] or value == "":
-            return []
-        resolved = self.ctx.resolver.scalar(value)
-        if resolved is None or resolved == "":
-            return []
-        if isinstance(resolved, Unknown):
-            return self._unknown_cidrs(resolved, family)
-        items = resolved if isinstance(resolved, list) else [resolved]
+        if isinstance(value, list):
+            # Elements are dereferenced one by one below, as `Resolver.scalar` would.
+            items = value
+        else:
+            resolved = self.ctx.resolver.scalar(value)
+            if resolved is None or resolved == "":
+                return []
+            if isinstance(resolved, Unknown):
+                return self._unknown_cidrs(resolved, family)
+            items = resolved if isinstance(resolved, list) else [resolved]
         peers: list[Peer] = []
         for i, item in enumerate(items):
+            if isinstance(item, (list, dict, Ref)):
+                item = self.ctx.resolver.scalar(item)
             if isinstance(item, Unknown):
                 peers.extend(self._unknown_cidrs(item, family))
             elif item is not None and item != "":
