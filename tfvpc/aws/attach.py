@@ -240,11 +240,13 @@ def _attachment(
     extra = env.links.extra_groups.get(address, _NO_EXTRA)
     groups = tuple(dict.fromkeys([*facts.groups, *extra.addresses]))
     notes = [*facts.notes, *extra.unknowns]
-    claims = env.eips.get(address, [])
-    public = with_eips(facts.public, claims, notes) if claims else facts.public
     related = [owner, address, *facts.subnets, *groups]
-    related += [r for claim in claims for r in claim.related]
-    related += env.links.related.get(address, [])
+    public = facts.public
+    claims = env.eips.get(address)
+    if claims:
+        public = with_eips(public, claims, notes)
+        related += [r for claim in claims for r in claim.related]
+    related += env.links.related.get(address, ())
     return Attachment(
         address=address,
         location=env.ctx.location(resource),

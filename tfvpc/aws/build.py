@@ -80,11 +80,8 @@ def _associated(
 
 
 def _skipped(resolver: Resolver) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for resource in resolver.resources:
-        if resource.mode == "managed" and resource.type not in SUPPORTED_TYPES:
-            counts[resource.type] = counts.get(resource.type, 0) + 1
-    return dict(sorted(counts.items()))
+    counts = resolver.type_counts()
+    return {type_: counts[type_] for type_ in sorted(counts) if type_ not in SUPPORTED_TYPES}
 
 
 def _locations(ctx: Context, network: Network) -> dict[str, Location]:

@@ -161,11 +161,14 @@ def in_default_vpc(resource: ResourceInstance) -> bool:
     """Return True when `resource` sets none of its `PLACEMENT_ATTRS`: AWS then puts it in
     the region's default VPC (the types of `SUBNET_USERS` in a default subnet of it)."""
     attrs = PLACEMENT_ATTRS.get(resource.type)
-    return attrs is not None and all(_empty(resource.values.get(attr)) for attr in attrs)
-
-
-def _empty(value: object) -> bool:
-    return is_unset(value) or value == [] or value == {}
+    if attrs is None:
+        return False
+    values = resource.values
+    for attr in attrs:
+        value = values.get(attr)
+        if not (is_unset(value) or value == [] or value == {}):
+            return False
+    return True
 
 
 def _vpc_targets(resolver: Resolver, link: Link) -> tuple[Target, ...]:

@@ -115,6 +115,10 @@ class Resolver:
         """Return every resource instance (managed and data), first occurrence of each address."""
         return tuple(self._by_address.values())
 
+    def type_counts(self) -> dict[str, int]:
+        """Return how many managed instances the input has of each type, in input order."""
+        return {type_: len(found) for type_, found in self._by_type.items()}
+
     def resource(self, address: str) -> ResourceInstance | None:
         """Return the resource instance at `address`, or None if the input has none."""
         return self._by_address.get(address)
