@@ -16,6 +16,8 @@ from tfvpc.aws.addressing import (
     auto_public_ipv4,
     eip_claims,
     ipv6_of,
+    subnet_ipv6,
+    subnet_public_ipv4,
     with_eips,
 )
 from tfvpc.aws.context import Context, Fields, Resolved
@@ -61,10 +63,30 @@ class _Env:
 
     # One placement per distinct set of subnet addresses: most instances share a few subnets.
     placements: dict[tuple[str, ...], _Placement] = field(default_factory=dict)
+    by_subnets: dict[tuple[str, ...], tuple[PublicIpv4, bool | None]] = field(default_factory=dict)
 
     def holder(self, address: str) -> str:
         """Return the attachment address that represents an instance or ENI address."""
         return self.primary_of.get(address, address)
+
+    def subnet_addresses(
+        self, placement: _Placement, owner: str, notes: list[str]
+    ) -> tuple[PublicIpv4, bool | None]:
+        """Return the public IPv4 (R-IP-1) and IPv6 (R-IP-4) addresses the subnets of
+        `placement` give a new primary interface of `owner` that sets neither itself."""
+        found = self.by_subnets.get(placement.addresses)
+        if found is not None:
+            return found
+        reasons: list[str] = []
+        found = (
+            subnet_public_ipv4(placement.known, owner, reasons),
+            subnet_ipv6(placement.known, reasons),
+        )
+        if not reasons:
+            # Nothing unknown, so nothing says `owner`: every interface there gets the same.
+            self.by_subnets[placement.addresses] = found
+        notes += reasons
+        return found
 
     def placement(self, addresses: tuple[str, ...]) -> _Placement:
         """Return the placement in the subnets at `addresses` (any, in or not in the input)."""
@@ -281,6 +303,8 @@ def _instance_template(
 ) -> tuple[TemplateSource | None, TemplateView | None]:
     """Return the launch template an instance names (None without `launch_template`) and its
     reader when the input holds it."""
+    if fields.values.get("launch_template") is None:
+        return None, None
     blocks = nested_blocks(env.ctx, fields, "launch_template")
     if not blocks:
         return None, None
@@ -324,12 +348,18 @@ def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
     groups = list(fields.many("vpc_security_group_ids").addresses)
     if not groups:
         groups = _groups_without_ids(env, fields, placement, view, lost, notes)
-    if source is None:
-        # Without a launch template only the instance's own settings and its subnets count.
+    if source is not None:
+        public, ipv6 = _addresses(fields, view, lost, placement, notes)
+    elif (
+        fields.has("associate_public_ip_address")
+        or fields.has("ipv6_address_count")
+        or fields.has("ipv6_addresses")
+    ):
         public = auto_public_ipv4(fields, placement.known, notes)
         ipv6 = ipv6_of(fields, placement.known, notes)
     else:
-        public, ipv6 = _addresses(fields, view, lost, placement, notes)
+        # Neither a launch template nor the instance sets them: the subnets decide.
+        public, ipv6 = env.subnet_addresses(placement, instance.address, notes)
     if view is not None:
         notes += view.notes()
     return _Facts(

@@ -96,7 +96,9 @@ class Context:
     _cidrs: dict[str, str | None] = field(default_factory=dict, init=False, repr=False)
     # What each distinct reference resolves to: thousands of resources name the same few
     # subnets, groups and VPCs.
-    _references: dict[Ref, Resolved | None] = field(default_factory=dict, init=False, repr=False)
+    _references: dict[tuple[str, str], Resolved | None] = field(
+        default_factory=dict, init=False, repr=False
+    )
     # The default objects of each VPC, asked for once per subnet or interface.
     _candidates: dict[tuple[str, DefaultKind], tuple[str, ...]] = field(
         default_factory=dict, init=False, repr=False
@@ -189,11 +191,12 @@ class Context:
     def reference(self, ref: Ref) -> Resolved | None:
         """Return what the reference `ref` resolves to (each distinct reference is resolved once
         per build), or None when its chain is too long to follow (`resolve` words that)."""
+        key = (ref.address, ref.attr)
         try:
-            return self._references[ref]
+            return self._references[key]
         except KeyError:
             link = self.resolver.reference(ref)
-            found = self._references[ref] = None if link is None else self.from_link(link)
+            found = self._references[key] = None if link is None else self.from_link(link)
             return found
 
     def resolve(self, value: Value, what: str) -> Resolved:
@@ -207,7 +210,12 @@ class Context:
     def resolve_all(self, value: Value, what: str) -> Resolved:
         """Return what every element of a list-valued reference resolves to, merged."""
         if isinstance(value, list):
-            parts = [self._element(item, what, i) for i, item in enumerate(value)]
+            parts = []
+            for i, item in enumerate(value):
+                found = self.reference(item) if isinstance(item, Ref) else None
+                if found is None:
+                    found = self.from_link(self.resolver.link(item, f"{what}[{i}]"))
+                parts.append(found)
         else:
             parts = [self.from_link(link) for link in self.resolver.links(value, what)]
         if len(parts) == 1:
@@ -229,14 +237,6 @@ class Context:
             tuple(dict.fromkeys(external)),
             tuple(dict.fromkeys(unknowns)),
         )
-
-    def _element(self, item: Value, what: str, index: int) -> Resolved:
-        """Return what element `index` of the list-valued attribute `what` resolves to."""
-        if isinstance(item, Ref):
-            found = self.reference(item)
-            if found is not None:
-                return found
-        return self.from_link(self.resolver.link(item, f"{what}[{index}]"))
 
     def location(self, resource: ResourceInstance, block: str | None = None) -> Location | None:
         """Return `location_of(resource, block)`, one object per distinct source position of

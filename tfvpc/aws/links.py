@@ -83,8 +83,8 @@ class Resolver:
         self._by_type: dict[str, list[ResourceInstance]] = {}
         primary: dict[str, Target] = {}
         secondary: dict[str, Target] = {}
-        # Per type: the table its identifying attributes go to, those attributes, and its aliases.
-        plans: dict[str, tuple[dict[str, Target], tuple[str, ...], tuple[str, ...]]] = {}
+        # Per type: the attributes that identify its instances, each with the table it goes to.
+        plans: dict[str, list[tuple[dict[str, Target], str]]] = {}
         for resource in resources:
             address = resource.address
             if address in self._by_address:
@@ -96,16 +96,16 @@ class Resolver:
             found = self._by_type.get(type_)
             if found is None:
                 found = self._by_type[type_] = []
-                table = secondary if type_ in _SECONDARY_TYPES else primary
+                own = secondary if type_ in _SECONDARY_TYPES else primary
                 attrs = ("id", "arn", *_IDENTITY_ATTRS.get(type_, ()))
-                plans[type_] = (table, attrs, _ALIAS_ATTRS.get(type_, ()))
+                plans[type_] = [(own, attr) for attr in attrs]
+                plans[type_] += [(secondary, attr) for attr in _ALIAS_ATTRS.get(type_, ())]
             found.append(resource)
-            table, attrs, aliases = plans[type_]
             values = resource.values
-            for attr in attrs:
-                _index(table, values.get(attr), address, attr)
-            for attr in aliases:
-                _index(secondary, values.get(attr), address, attr)
+            for table, attr in plans[type_]:
+                literal = values.get(attr)
+                if isinstance(literal, str) and literal and literal not in table:
+                    table[literal] = Target(address, attr)
         for literal, target in secondary.items():
             primary.setdefault(literal, target)
         self._ids = primary
@@ -258,8 +258,3 @@ class Resolver:
 
 def _too_long(what: str) -> str:
     return f"{what} could not be resolved (reference chain too long)"
-
-
-def _index(table: dict[str, Target], literal: Value, address: str, attr: str) -> None:
-    if isinstance(literal, str) and literal and literal not in table:
-        table[literal] = Target(address, attr)
