@@ -60,7 +60,8 @@ class _Env:
     links: _Links
     eips: dict[str, list[EipClaim]] = field(default_factory=dict)
     primary_of: dict[str, str] = field(default_factory=dict)
-
+    placed_by_default: frozenset[str] = frozenset()
+    """The instances and ENIs that are `in_default_vpc`."""
     # One placement per distinct set of subnet addresses: most instances share a few subnets.
     placements: dict[tuple[str, ...], _Placement] = field(default_factory=dict)
     by_subnets: dict[tuple[str, ...], tuple[PublicIpv4, bool | None]] = field(default_factory=dict)
@@ -336,7 +337,7 @@ def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
             lost = f"{source.name} is not in the input: what {instance.address} takes from it"
             lost += " is unknown"
     # The instance's own arguments win over its launch template's.
-    if instance.address in placed_by_default(env.ctx.resolver):
+    if instance.address in env.placed_by_default:
         placement = _default_placement(env, fields, notes)
     elif fields.has("subnet_id"):
         placement = _placement(env, fields, notes)
@@ -437,6 +438,7 @@ def build_attachments(
     _eni_attachments(ctx, links)
     env = _Env(ctx, vpcs, subnets, groups, group_names(ctx), links)
     env.primary_of = {eni: instance for instance, eni in links.primary_eni.items()}
+    env.placed_by_default = placed_by_default(ctx.resolver)
     env.eips = eip_claims(ctx, env.holder)
     _sg_attachments(env)
     built: dict[str, Attachment] = {}

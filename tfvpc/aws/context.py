@@ -290,6 +290,8 @@ class Fields:
     ``count``/``for_each``); `unknowns` starts with them.
     """
 
+    __slots__ = ("ctx", "owner", "prefix", "uncertain", "unknowns", "values")
+
     def __init__(
         self,
         ctx: Context,

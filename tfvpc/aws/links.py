@@ -85,17 +85,18 @@ class Resolver:
         secondary: dict[str, Target] = {}
         # Per type: the attributes that identify its instances, each with the table it goes to.
         plans: dict[str, list[tuple[dict[str, Target], str]]] = {}
+        by_address, by_type = self._by_address, self._by_type
         for resource in resources:
             address = resource.address
-            if address in self._by_address:
+            if address in by_address:
                 continue
-            self._by_address[address] = resource
+            by_address[address] = resource
             if resource.mode != "managed":
                 continue
             type_ = resource.type
-            found = self._by_type.get(type_)
+            found = by_type.get(type_)
             if found is None:
-                found = self._by_type[type_] = []
+                found = by_type[type_] = []
                 own = secondary if type_ in _SECONDARY_TYPES else primary
                 attrs = ("id", "arn", *_IDENTITY_ATTRS.get(type_, ()))
                 plans[type_] = [(own, attr) for attr in attrs]

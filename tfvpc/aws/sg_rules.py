@@ -205,6 +205,7 @@ def expand(
     rules: list[SgRule] = []
     for peer in peers:
         cidrs, entry_notes = reader.entries(peer)
+        notes = base + peer.unknowns + entry_notes
         rules.append(
             SgRule(
                 direction=site.direction,
@@ -217,7 +218,7 @@ def expand(
                 description=description,
                 origin=site.origin,
                 location=site.location,
-                unknowns=tuple(dict.fromkeys(base + peer.unknowns + entry_notes)),
+                unknowns=tuple(dict.fromkeys(notes)) if notes else (),
                 family=peer.family,
             )
         )
