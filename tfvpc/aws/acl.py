@@ -313,13 +313,13 @@ def _associations(
     per_subnet: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for address, info in subnets.items():
         subnet_notes = notes.get(address, [])
-        defaults = [c for vpc in info.vpcs for c in ctx.default_candidates(vpc, "nacl")]
         claimed = claims.get(address, [])
         if len(claimed) > 1:
             subnet_notes.append(f"{address} is claimed by several NACLs: {', '.join(claimed)}")
         chosen = list(claimed)
         if address not in certain:
             # R-NACL-10: unless a claim certainly exists, the VPC's default NACL may apply.
+            defaults = [c for vpc in info.vpcs for c in ctx.default_candidates(vpc, "nacl")]
             chosen += [nacl for nacl in defaults if nacl not in chosen]
             subnet_notes.extend(r for nacl in defaults for r in ctx.uncertain(nacl))
         subnet_notes.extend(

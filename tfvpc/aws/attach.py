@@ -61,7 +61,7 @@ class _Env:
     eips: dict[str, list[EipClaim]] = field(default_factory=dict)
     primary_of: dict[str, str] = field(default_factory=dict)
     placed_by_default: frozenset[str] = frozenset()
-    """The instances and ENIs that are `in_default_vpc`."""
+    """The resources of the input that are `in_default_vpc`."""
     # One placement per distinct set of subnet addresses: most instances share a few subnets.
     placements: dict[tuple[str, ...], _Placement] = field(default_factory=dict)
     by_subnets: dict[tuple[str, ...], tuple[PublicIpv4, bool | None]] = field(default_factory=dict)

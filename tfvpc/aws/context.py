@@ -389,6 +389,7 @@ class Fields:
     def one(self, attr: str) -> Resolved:
         """Return what the reference in `attr` resolves to; its unknowns are noted."""
         value = self.values.get(attr)
+        # A reference resolves the same wherever it is; only other values need the name.
         found = self.ctx.reference(value) if isinstance(value, Ref) else None
         if found is None:
             found = self.ctx.resolve(value, self.what(attr))

@@ -15,6 +15,7 @@ from tfvpc.aws.values import (
     PORT_PROTOCOLS,
     as_bool,
     cidr_family,
+    is_unset,
     prefix_list_family,
 )
 from tfvpc.load.resources import Ref, Unknown, Value
@@ -115,11 +116,11 @@ class PeerReader:
     def _listed_cidr(self, item: Value) -> Peer | None:
         """Return the peer of one listed CIDR value, None when it is not a CIDR."""
         if not isinstance(item, str):
-            return self._cidr_peer(item, (), None)
+            return None
         try:
             return self._cidr_peers[item]
         except KeyError:
-            found = self._cidr_peers[item] = self._cidr_peer(item, (), None)
+            found = self._cidr_peers[item] = self._cidr_peer(item, ())
             return found
 
     def _unknown_cidrs(self, unknown: Unknown, family: AddressFamily) -> list[Peer]:
@@ -132,13 +133,11 @@ class PeerReader:
             found = self.ctx.resolver.scalar(candidate)
             items = found if isinstance(found, list) else [found]
             for item in items:
-                peer = self._cidr_peer(item, (reason,), family)
+                peer = self._cidr_peer(item, (reason,))
                 peers.append(Peer("unknown", None, (reason,), family) if peer is None else peer)
         return peers
 
-    def _cidr_peer(
-        self, item: Value, reasons: tuple[str, ...], family: AddressFamily | None
-    ) -> Peer | None:
+    def _cidr_peer(self, item: Value, reasons: tuple[str, ...]) -> Peer | None:
         """Return the peer of one CIDR value, None when it does not parse; its family is the
         CIDR's own (R-CIDR-2)."""
         cidr = self.ctx.canonical_cidr(item)
@@ -147,7 +146,7 @@ class PeerReader:
     def groups(self, fields: Fields, attr: str, owner: str) -> list[Peer]:
         """Return one peer per security group `attr` names (ids, references or group names)."""
         value = fields.values.get(attr)
-        if value is None or value == [] or value == "":
+        if is_unset(value) or value == []:
             return []
         peers: list[Peer] = []
         for link in self.ctx.resolver.links(value, fields.what(attr)):
@@ -168,7 +167,7 @@ class PeerReader:
     def prefix_lists_of(self, fields: Fields, attr: str) -> list[Peer]:
         """Return one peer per prefix list `attr` names; entries unknown are noted (R-SG-6)."""
         value = fields.values.get(attr)
-        if value is None or value == [] or value == "":
+        if is_unset(value) or value == []:
             return []
         peers: list[Peer] = []
         for link in self.ctx.resolver.links(value, fields.what(attr)):
