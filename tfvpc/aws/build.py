@@ -85,11 +85,12 @@ def _skipped(resolver: Resolver) -> dict[str, int]:
 
 
 def _locations(ctx: Context, network: Network) -> dict[str, Location]:
-    found: dict[str, Location] = {}
-    for resource in ctx.resolver.resources:
-        where = ctx.location(resource)
-        if where is not None:
-            found[resource.address] = where
+    location = ctx.location
+    found = {
+        resource.address: where
+        for resource in ctx.resolver.resources
+        if (where := location(resource)) is not None
+    }
     implicit: list[Node] = [
         *network.route_tables.values(),
         *network.nacls.values(),

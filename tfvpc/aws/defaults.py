@@ -166,7 +166,7 @@ def in_default_vpc(resource: ResourceInstance) -> bool:
     values = resource.values
     for attr in attrs:
         value = values.get(attr)
-        if not (is_unset(value) or value == [] or value == {}):
+        if not (is_unset(value) or (isinstance(value, (list, dict)) and not value)):
             return False
     return True
 

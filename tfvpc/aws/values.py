@@ -44,7 +44,8 @@ def is_unset(value: object) -> bool:
 
     Plan and state JSON list every key of nested blocks and use ``""`` for unset strings.
     """
-    return value is None or value == ""
+    # `isinstance` first: comparing a `Ref` or `Unknown` with "" calls their Python `__eq__`.
+    return value is None or (isinstance(value, str) and not value)
 
 
 def as_int(value: object) -> int | None:
@@ -125,23 +126,19 @@ def canonical_cidr(value: object) -> str | None:
         return None
 
 
-# ``a.b.c.d/n``, the usual spelling of an IPv4 CIDR, which `_ipv4_cidr` canonicalises without
-# building `ipaddress` objects (a tenth of the build went into them).
-_DOTTED_CIDR = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})/([0-9]{1,2})")
+# ``a.b.c.d/n`` without leading zeros, the usual spelling of an IPv4 CIDR, which
+# `_ipv4_cidr` canonicalises without the cost of building `ipaddress` objects.
+_OCTET = "(0|[1-9][0-9]{0,2})"
+_DOTTED_CIDR = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(0|[1-9][0-9]?)")
 
 
 def _ipv4_cidr(parts: tuple[str, ...]) -> str | None:
     """Return the canonical form of a dotted IPv4 CIDR split into its five numbers, or None
-    when `ipaddress` must decide (leading zeros, numbers out of range)."""
-    numbers: list[int] = []
-    for part in parts:
-        if len(part) > 1 and part[0] == "0":
-            return None
-        numbers.append(int(part))
-    *octets, prefix = numbers
-    if prefix > 32 or any(octet > 255 for octet in octets):
+    when a number is out of range (`ipaddress` then says why)."""
+    first, second, third, fourth, prefix = map(int, parts)
+    if first > 255 or second > 255 or third > 255 or fourth > 255 or prefix > 32:
         return None
-    address = (octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]
+    address = (first << 24) | (second << 16) | (third << 8) | fourth
     network = address & ((0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF)
     return (
         f"{network >> 24}.{(network >> 16) & 255}.{(network >> 8) & 255}.{network & 255}/{prefix}"
