@@ -273,7 +273,7 @@ def _attachment(
     return Attachment(
         address=address,
         location=env.ctx.location(resource),
-        unknowns=tuple(dict.fromkeys(notes)),
+        unknowns=tuple(dict.fromkeys(notes)) if notes else (),
         kind=resource.type,
         resource=owner,
         subnets=facts.subnets,

@@ -346,9 +346,9 @@ class Fields:
     def text(self, attr: str) -> str | None:
         """Return `attr` as a string, or None when unset or unknown (noted)."""
         value = self.values.get(attr)
-        if type(value) is str and value:
-            # A literal string needs no conversion: the common case, without the general path.
-            return value
+        if type(value) is str:
+            # A literal needs no conversion ("" is unset): the common case, read directly.
+            return value or None
         return self._typed(attr, as_str, "string")
 
     def integer(self, attr: str) -> int | None:
