@@ -241,7 +241,9 @@ class Context:
     def location(self, resource: ResourceInstance, block: str | None = None) -> Location | None:
         """Return `location_of(resource, block)`, one object per distinct source position of
         the build (the builders of numerous objects use this)."""
-        found = _source_of(resource, block)
+        found = resource.location
+        if block is not None:
+            found = resource.block_locations.get(block, found)
         if found is None:
             return None
         key = (found.file, found.line)
@@ -273,14 +275,10 @@ class Context:
 
 def location_of(resource: ResourceInstance, block: str | None = None) -> Location | None:
     """Return the model location of `resource`, or of its nested block ``"ingress.0"``."""
-    found = _source_of(resource, block)
+    found: SourceLocation | None = resource.location
+    if block is not None:
+        found = resource.block_locations.get(block, found)
     return None if found is None else Location(file=found.file, line=found.line)
-
-
-def _source_of(resource: ResourceInstance, block: str | None) -> SourceLocation | None:
-    if block is None:
-        return resource.location
-    return resource.block_locations.get(block, resource.location)
 
 
 class Fields:
