@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tfvpc.aws.context import Context, Fields, Resolved, location_of
+from tfvpc.aws.context import Context, Fields, Resolved
 from tfvpc.aws.defaults import adopted_vpc
 from tfvpc.aws.values import ICMP_PROTOCOLS, PORT_PROTOCOLS, cidr_family
 from tfvpc.aws.vpc import SubnetInfo, VpcInfo
@@ -203,7 +203,7 @@ def _unknown_rule(fields: Fields, attr: str, egress: bool, resource: ResourceIns
         protocol=PROTOCOL_ALL,
         cidr=None,
         origin=resource.address,
-        location=location_of(resource),
+        location=fields.ctx.location(resource),
         unknowns=tuple(dict.fromkeys((*fields.uncertain, fields.reason(attr)))),
     )
 
@@ -216,7 +216,7 @@ def _inline(ctx: Context, resource: ResourceInstance, nacl: NaclDraft) -> None:
             nacl.add(_unknown_rule(fields, attr, egress, resource))
         for i, block in enumerate(blocks or []):
             block_fields = ctx.block_fields(resource, block, f"{attr}[{i}]")
-            where = location_of(resource, f"{attr}.{i}")
+            where = ctx.location(resource, f"{attr}.{i}")
             nacl.add(_rule(block_fields, _INLINE, egress, resource.address, where))
     nacl.note(fields.unknowns)
 
@@ -233,7 +233,7 @@ def _declared(
             vpc = ctx.from_link(adopted_vpc(ctx.resolver, resource))
         else:
             vpc = fields.one("vpc_id")
-        nacl = NaclDraft(resource.address, vpc.single, is_default, location=location_of(resource))
+        nacl = NaclDraft(resource.address, vpc.single, is_default, location=ctx.location(resource))
         nacl.note(vpc.unknowns)
         nacl.note(fields.unknowns)
         nacls[resource.address] = nacl
@@ -249,7 +249,7 @@ def _separate_rules(ctx: Context, nacls: dict[str, NaclDraft]) -> None:
         # A rule whose direction is unknown may apply either way.
         directions = (False, True) if egress is None else (egress,)
         for direction in directions:
-            rule = _rule(fields, _SEPARATE, direction, resource.address, location_of(resource))
+            rule = _rule(fields, _SEPARATE, direction, resource.address, ctx.location(resource))
             for address in targets.addresses:
                 if address in nacls:
                     nacls[address].add(rule)
@@ -313,13 +313,13 @@ def _associations(
     per_subnet: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for address, info in subnets.items():
         subnet_notes = notes.get(address, [])
-        defaults = [c for vpc in info.vpcs for c in ctx.default_candidates(vpc, "nacl")]
         claimed = claims.get(address, [])
         if len(claimed) > 1:
             subnet_notes.append(f"{address} is claimed by several NACLs: {', '.join(claimed)}")
         chosen = list(claimed)
         if address not in certain:
             # R-NACL-10: unless a claim certainly exists, the VPC's default NACL may apply.
+            defaults = [c for vpc in info.vpcs for c in ctx.default_candidates(vpc, "nacl")]
             chosen += [nacl for nacl in defaults if nacl not in chosen]
             subnet_notes.extend(r for nacl in defaults for r in ctx.uncertain(nacl))
         subnet_notes.extend(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tfvpc.aws.context import Context, Fields
@@ -94,7 +94,7 @@ def with_eips(base: PublicIpv4, claims: list[EipClaim], notes: list[str]) -> Pub
     return base
 
 
-def auto_public_ipv4(fields: Fields, subnets: list[Subnet], notes: list[str]) -> PublicIpv4:
+def auto_public_ipv4(fields: Fields, subnets: Sequence[Subnet], notes: list[str]) -> PublicIpv4:
     """Return the address an instance gets at launch on its new primary ENI (R-IP-1).
 
     An explicit `associate_public_ip_address` wins; unset, the subnet's
@@ -105,9 +105,15 @@ def auto_public_ipv4(fields: Fields, subnets: list[Subnet], notes: list[str]) ->
         if explicit:
             return PublicIpv4(True, "associate_public_ip_address", fields.owner)
         return PublicIpv4(explicit)
+    return subnet_public_ipv4(subnets, fields.owner, notes)
+
+
+def subnet_public_ipv4(subnets: Sequence[Subnet], owner: str, notes: list[str]) -> PublicIpv4:
+    """Return the address a new primary ENI of `owner` gets from its subnets'
+    `map_public_ip_on_launch` (R-IP-1). Unknowns give None with the reason noted."""
     if not subnets:
         notes.append(
-            f"whether {fields.owner} gets a public IPv4 address depends on a subnet "
+            f"whether {owner} gets a public IPv4 address depends on a subnet "
             "that is not in the input"
         )
         return PublicIpv4(None)
@@ -122,11 +128,11 @@ def auto_public_ipv4(fields: Fields, subnets: list[Subnet], notes: list[str]) ->
         if subnet.map_public_ip_on_launch is None
     )
     if len(subnets) > 1:
-        notes.append(f"the subnet of {fields.owner} is ambiguous")
+        notes.append(f"the subnet of {owner} is ambiguous")
     return PublicIpv4(None)
 
 
-def ipv6_of(fields: Fields, subnets: list[Subnet], notes: list[str]) -> bool | None:
+def ipv6_of(fields: Fields, subnets: Sequence[Subnet], notes: list[str]) -> bool | None:
     """Return whether an interface gets global IPv6 addresses (R-IP-4), None if unknown."""
     if fields.has("ipv6_address_count"):
         count = fields.integer("ipv6_address_count")
@@ -138,6 +144,12 @@ def ipv6_of(fields: Fields, subnets: list[Subnet], notes: list[str]) -> bool | N
         if not isinstance(addresses, list):
             notes.append(fields.reason("ipv6_addresses"))
             return None
+    return subnet_ipv6(subnets, notes)
+
+
+def subnet_ipv6(subnets: Sequence[Subnet], notes: list[str]) -> bool | None:
+    """Return whether an interface gets global IPv6 addresses from its subnets'
+    `assign_ipv6_address_on_creation` (R-IP-4), None if unknown (noted)."""
     if not subnets:
         return None
     found: set[bool | None] = set()

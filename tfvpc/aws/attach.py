@@ -16,10 +16,12 @@ from tfvpc.aws.addressing import (
     auto_public_ipv4,
     eip_claims,
     ipv6_of,
+    subnet_ipv6,
+    subnet_public_ipv4,
     with_eips,
 )
-from tfvpc.aws.context import Context, Fields, Resolved, location_of
-from tfvpc.aws.defaults import default_vpc_link, default_vpcs, in_default_vpc
+from tfvpc.aws.context import Context, Fields, Resolved
+from tfvpc.aws.defaults import default_vpc_link, default_vpcs, placed_by_default
 from tfvpc.aws.sg import group_names
 from tfvpc.aws.templates import (
     TemplateSource,
@@ -58,14 +60,52 @@ class _Env:
     links: _Links
     eips: dict[str, list[EipClaim]] = field(default_factory=dict)
     primary_of: dict[str, str] = field(default_factory=dict)
+    placed_by_default: frozenset[str] = frozenset()
+    """The resources of the input that are `in_default_vpc`."""
+    # One placement per distinct set of subnet addresses: most instances share a few subnets.
+    placements: dict[tuple[str, ...], _Placement] = field(default_factory=dict)
+    by_subnets: dict[tuple[str, ...], tuple[PublicIpv4, bool | None]] = field(default_factory=dict)
 
     def holder(self, address: str) -> str:
         """Return the attachment address that represents an instance or ENI address."""
         return self.primary_of.get(address, address)
 
+    def subnet_addresses(
+        self, placement: _Placement, owner: str, notes: list[str]
+    ) -> tuple[PublicIpv4, bool | None]:
+        """Return the public IPv4 (R-IP-1) and IPv6 (R-IP-4) addresses the subnets of
+        `placement` give a new primary interface of `owner` that sets neither itself."""
+        found = self.by_subnets.get(placement.addresses)
+        if found is not None:
+            return found
+        reasons: list[str] = []
+        found = (
+            subnet_public_ipv4(placement.known, owner, reasons),
+            subnet_ipv6(placement.known, reasons),
+        )
+        if not reasons:
+            # Nothing unknown, so nothing says `owner`: every interface there gets the same.
+            self.by_subnets[placement.addresses] = found
+        notes += reasons
+        return found
+
+    def placement(self, addresses: tuple[str, ...]) -> _Placement:
+        """Return the placement in the subnets at `addresses` (any, in or not in the input)."""
+        found = self.placements.get(addresses)
+        if found is None:
+            known = tuple(self.subnets[a] for a in addresses if a in self.subnets)
+            found = self.placements[addresses] = _Placement(addresses, known)
+        return found
+
 
 def _instance_interfaces(ctx: Context, links: _Links) -> None:
     for instance in ctx.resolver.of_type("aws_instance"):
+        values = instance.values
+        if (
+            values.get("network_interface") is None
+            and values.get("primary_network_interface") is None
+        ):
+            continue  # the common case: no interface blocks to read
         fields = ctx.fields(instance)
         blocks = [(b, "network_interface") for b in fields.blocks("network_interface") or []]
         blocks += [
@@ -127,7 +167,7 @@ class _Placement:
     """The subnets an interface is in: every resolved address, and the subnets of the input."""
 
     addresses: tuple[str, ...]
-    known: list[Subnet]
+    known: tuple[Subnet, ...]
 
 
 @dataclass
@@ -143,9 +183,9 @@ class _Facts:
 
 def _placement(env: _Env, fields: Fields, notes: list[str]) -> _Placement:
     found = fields.one("subnet_id")
-    notes.extend(f"subnet {e} of {fields.owner} is not in the input" for e in found.external)
-    known = [env.subnets[a] for a in found.addresses if a in env.subnets]
-    return _Placement(found.addresses, known)
+    if found.external:
+        notes.extend(f"subnet {e} of {fields.owner} is not in the input" for e in found.external)
+    return env.placement(found.addresses)
 
 
 def _default_placement(env: _Env, fields: Fields, notes: list[str]) -> _Placement:
@@ -174,7 +214,7 @@ def _default_placement(env: _Env, fields: Fields, notes: list[str]) -> _Placemen
             known.append(standin)
     if not known:
         notes.append(_no_subnet(fields.owner))
-    return _Placement(tuple(subnet.address for subnet in known), known)
+    return _Placement(tuple(subnet.address for subnet in known), tuple(known))
 
 
 def _no_subnet(owner: str) -> str:
@@ -214,25 +254,30 @@ def _groups_by_name(
     return found
 
 
+_NO_EXTRA = Resolved()
+
+
 def _attachment(
     env: _Env, resource: ResourceInstance, address: str, owner: str, facts: _Facts
 ) -> Attachment:
-    extra = env.links.extra_groups.get(address, Resolved())
-    groups = list(dict.fromkeys(facts.groups + list(extra.addresses)))
-    notes = facts.notes + list(extra.unknowns)
-    claims = env.eips.get(address, [])
-    public = with_eips(facts.public, claims, notes)
+    extra = env.links.extra_groups.get(address, _NO_EXTRA)
+    groups = tuple(dict.fromkeys([*facts.groups, *extra.addresses]))
+    notes = [*facts.notes, *extra.unknowns]
     related = [owner, address, *facts.subnets, *groups]
-    related += [r for claim in claims for r in claim.related]
-    related += env.links.related.get(address, [])
+    public = facts.public
+    claims = env.eips.get(address)
+    if claims:
+        public = with_eips(public, claims, notes)
+        related += [r for claim in claims for r in claim.related]
+    related += env.links.related.get(address, ())
     return Attachment(
         address=address,
-        location=location_of(resource),
-        unknowns=tuple(dict.fromkeys(notes)),
+        location=env.ctx.location(resource),
+        unknowns=tuple(dict.fromkeys(notes)) if notes else (),
         kind=resource.type,
         resource=owner,
         subnets=facts.subnets,
-        security_groups=tuple(groups),
+        security_groups=groups,
         public_ipv4=public.value,
         public_ipv4_via=public.via,
         public_ipv4_evidence=public.evidence,
@@ -259,6 +304,8 @@ def _instance_template(
 ) -> tuple[TemplateSource | None, TemplateView | None]:
     """Return the launch template an instance names (None without `launch_template`) and its
     reader when the input holds it."""
+    if fields.values.get("launch_template") is None:
+        return None, None
     blocks = nested_blocks(env.ctx, fields, "launch_template")
     if not blocks:
         return None, None
@@ -290,7 +337,7 @@ def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
             lost = f"{source.name} is not in the input: what {instance.address} takes from it"
             lost += " is unknown"
     # The instance's own arguments win over its launch template's.
-    if in_default_vpc(instance):
+    if instance.address in env.placed_by_default:
         placement = _default_placement(env, fields, notes)
     elif fields.has("subnet_id"):
         placement = _placement(env, fields, notes)
@@ -298,11 +345,22 @@ def _instance_facts(env: _Env, instance: ResourceInstance) -> _Facts:
         placement = _placement(env, interface, notes)
     else:
         notes.append(lost or _no_subnet(instance.address))
-        placement = _Placement((), [])
+        placement = _Placement((), ())
     groups = list(fields.many("vpc_security_group_ids").addresses)
     if not groups:
         groups = _groups_without_ids(env, fields, placement, view, lost, notes)
-    public, ipv6 = _addresses(fields, view, lost, placement, notes)
+    if source is not None:
+        public, ipv6 = _addresses(fields, view, lost, placement, notes)
+    elif (
+        fields.has("associate_public_ip_address")
+        or fields.has("ipv6_address_count")
+        or fields.has("ipv6_addresses")
+    ):
+        public = auto_public_ipv4(fields, placement.known, notes)
+        ipv6 = ipv6_of(fields, placement.known, notes)
+    else:
+        # Neither a launch template nor the instance sets them: the subnets decide.
+        public, ipv6 = env.subnet_addresses(placement, instance.address, notes)
     if view is not None:
         notes += view.notes()
     return _Facts(
@@ -380,6 +438,7 @@ def build_attachments(
     _eni_attachments(ctx, links)
     env = _Env(ctx, vpcs, subnets, groups, group_names(ctx), links)
     env.primary_of = {eni: instance for instance, eni in links.primary_eni.items()}
+    env.placed_by_default = placed_by_default(ctx.resolver)
     env.eips = eip_claims(ctx, env.holder)
     _sg_attachments(env)
     built: dict[str, Attachment] = {}

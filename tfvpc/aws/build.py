@@ -8,7 +8,7 @@ from tfvpc.aws.acl import build_nacls
 from tfvpc.aws.attach import build_attachments
 from tfvpc.aws.build_services import build_services
 from tfvpc.aws.catalogue import SUPPORTED_TYPES
-from tfvpc.aws.context import Context, location_of
+from tfvpc.aws.context import Context
 from tfvpc.aws.defaults import find_defaults
 from tfvpc.aws.gateways import build_gateways
 from tfvpc.aws.links import Resolver
@@ -64,7 +64,7 @@ def build_network(
         vpn_connections=services.vpn_connections,
         skipped_types=_skipped(resolver),
     )
-    network.locations.update(_locations(resolver, network))
+    network.locations.update(_locations(ctx, network))
     return network
 
 
@@ -80,19 +80,17 @@ def _associated(
 
 
 def _skipped(resolver: Resolver) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for resource in resolver.resources:
-        if resource.mode == "managed" and resource.type not in SUPPORTED_TYPES:
-            counts[resource.type] = counts.get(resource.type, 0) + 1
-    return dict(sorted(counts.items()))
+    counts = resolver.type_counts()
+    return {type_: counts[type_] for type_ in sorted(counts) if type_ not in SUPPORTED_TYPES}
 
 
-def _locations(resolver: Resolver, network: Network) -> dict[str, Location]:
-    found: dict[str, Location] = {}
-    for resource in resolver.resources:
-        where = location_of(resource)
-        if where is not None:
-            found[resource.address] = where
+def _locations(ctx: Context, network: Network) -> dict[str, Location]:
+    location = ctx.location
+    found = {
+        resource.address: where
+        for resource in ctx.resolver.resources
+        if (where := location(resource)) is not None
+    }
     implicit: list[Node] = [
         *network.route_tables.values(),
         *network.nacls.values(),

@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 
 from tfvpc.aws.links import Link, Resolver, Target
 from tfvpc.aws.values import (
+    PROTOCOL_NUMBERS,
     as_bool,
     as_int,
     as_str,
@@ -22,7 +23,7 @@ from tfvpc.aws.values import (
     is_unset,
     protocol_number,
 )
-from tfvpc.load.resources import ResourceInstance, SourceLocation, Unknown, Value
+from tfvpc.load.resources import Ref, ResourceInstance, SourceLocation, Unknown, Value
 from tfvpc.model import Location, implicit_address
 
 VPC_TYPES = ("aws_vpc", "aws_default_vpc")
@@ -93,6 +94,19 @@ class Context:
     # Canonical form of each CIDR text met in this build: rules repeat a few CIDRs thousands
     # of times, and `ipaddress` parsing was a tenth of the build.
     _cidrs: dict[str, str | None] = field(default_factory=dict, init=False, repr=False)
+    # What each distinct reference resolves to: thousands of resources name the same few
+    # subnets, groups and VPCs.
+    _references: dict[tuple[str, str], Resolved | None] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    # The default objects of each VPC, asked for once per subnet or interface.
+    _candidates: dict[tuple[str, DefaultKind], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    # One model location per distinct source position (a plan gives every resource the same).
+    _locations: dict[tuple[str, int | None], Location] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def address(self, target: Target) -> str:
         """Return the model address of the object a resolved target denotes."""
@@ -137,6 +151,13 @@ class Context:
         exist (`uncertain`), AWS's own object as it creates it is the other candidate; the
         builders then hold both, the implicit one's content carrying the adopter's reasons.
         """
+        key = (vpc, kind)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = self._default_candidates(vpc, kind)
+        return found
+
+    def _default_candidates(self, vpc: str, kind: DefaultKind) -> tuple[str, ...]:
         defaults = self.defaults.get(vpc)
         if defaults is None:
             return ()
@@ -167,19 +188,47 @@ class Context:
         unknowns = (link.unknown,) if link.unknown is not None else ()
         return Resolved(addresses + external, external, unknowns)
 
+    def reference(self, ref: Ref) -> Resolved | None:
+        """Return what the reference `ref` resolves to (each distinct reference is resolved once
+        per build), or None when its chain is too long to follow (`resolve` words that)."""
+        key = (ref.address, ref.attr)
+        try:
+            return self._references[key]
+        except KeyError:
+            link = self.resolver.reference(ref)
+            found = self._references[key] = None if link is None else self.from_link(link)
+            return found
+
     def resolve(self, value: Value, what: str) -> Resolved:
         """Return what a single reference value resolves to."""
+        if isinstance(value, Ref):
+            found = self.reference(value)
+            if found is not None:
+                return found
         return self.from_link(self.resolver.link(value, what))
 
     def resolve_all(self, value: Value, what: str) -> Resolved:
         """Return what every element of a list-valued reference resolves to, merged."""
-        # One pass over all links equals folding `Resolved.merged` over them, without building
+        if isinstance(value, list):
+            parts = []
+            for i, item in enumerate(value):
+                found = self.reference(item) if isinstance(item, Ref) else None
+                if found is None:
+                    found = self.from_link(self.resolver.link(item, f"{what}[{i}]"))
+                parts.append(found)
+        else:
+            parts = [self.from_link(link) for link in self.resolver.links(value, what)]
+        if len(parts) == 1:
+            only = parts[0]
+            if len(only.addresses) < 2 and len(only.external) < 2 and len(only.unknowns) < 2:
+                # Nothing to merge or de-duplicate.
+                return only
+        # One pass over all parts equals folding `Resolved.merged` over them, without building
         # the intermediate unions.
         addresses: list[str] = []
         external: list[str] = []
         unknowns: list[str] = []
-        for link in self.resolver.links(value, what):
-            found = self.from_link(link)
+        for found in parts:
             addresses += found.addresses
             external += found.external
             unknowns += found.unknowns
@@ -188,6 +237,20 @@ class Context:
             tuple(dict.fromkeys(external)),
             tuple(dict.fromkeys(unknowns)),
         )
+
+    def location(self, resource: ResourceInstance, block: str | None = None) -> Location | None:
+        """Return `location_of(resource, block)`, one object per distinct source position of
+        the build (the builders of numerous objects use this)."""
+        found = resource.location
+        if block is not None:
+            found = resource.block_locations.get(block, found)
+        if found is None:
+            return None
+        key = (found.file, found.line)
+        location = self._locations.get(key)
+        if location is None:
+            location = self._locations[key] = Location(file=found.file, line=found.line)
+        return location
 
     def fields(self, resource: ResourceInstance) -> Fields:
         """Return a reader for the top-level attributes of `resource`.
@@ -224,6 +287,8 @@ class Fields:
     `uncertain` are the reasons why the owning resource may not exist at all (an unknown
     ``count``/``for_each``); `unknowns` starts with them.
     """
+
+    __slots__ = ("ctx", "owner", "prefix", "uncertain", "unknowns", "values")
 
     def __init__(
         self,
@@ -278,30 +343,54 @@ class Fields:
 
     def text(self, attr: str) -> str | None:
         """Return `attr` as a string, or None when unset or unknown (noted)."""
+        value = self.values.get(attr)
+        if type(value) is str:
+            # A literal needs no conversion ("" is unset): the common case, read directly.
+            return value or None
         return self._typed(attr, as_str, "string")
 
     def integer(self, attr: str) -> int | None:
         """Return `attr` as an int, or None when unset or unknown (noted)."""
+        value = self.values.get(attr)
+        if type(value) is int:
+            return value
         return self._typed(attr, as_int, "number")
 
     def cidr(self, attr: str) -> str | None:
         """Return `attr` as a canonical CIDR (R-CIDR-1), or None when unset or unknown (noted)."""
+        value = self.values.get(attr)
+        if type(value) is str:
+            cidr = self.ctx.canonical_cidr(value)
+            if cidr is not None:
+                return cidr
         return self._typed(attr, self.ctx.canonical_cidr, "CIDR")
 
     def protocol(self, attr: str) -> int | None:
         """Return `attr` as an IANA protocol number (R-SG-7), or None when unset or unknown."""
+        value = self.values.get(attr)
+        if type(value) is str:
+            # A protocol spelled as AWS lists it: `protocol_number` would return the same.
+            number = PROTOCOL_NUMBERS.get(value)
+            if number is not None:
+                return number
         return self._typed(attr, protocol_number, "protocol")
 
     def flag(self, attr: str, default: bool) -> bool | None:
         """Return `attr` as a bool; `default` when unset (R-TF-3); None when unknown (noted)."""
-        if not self.has(attr):
+        value = self.values.get(attr)
+        if type(value) is bool:
+            return value
+        if is_unset(value):
             return default
-        found = self._typed(attr, as_bool, "boolean")
-        return found
+        return self._typed(attr, as_bool, "boolean")
 
     def one(self, attr: str) -> Resolved:
         """Return what the reference in `attr` resolves to; its unknowns are noted."""
-        found = self.ctx.resolve(self.values.get(attr), self.what(attr))
+        value = self.values.get(attr)
+        # A reference resolves the same wherever it is; only other values need the name.
+        found = self.ctx.reference(value) if isinstance(value, Ref) else None
+        if found is None:
+            found = self.ctx.resolve(value, self.what(attr))
         for reason in found.unknowns:
             self.note(reason)
         return found

@@ -45,7 +45,7 @@ region's default VPC (`in_default_vpc`)."""
 SUBNET_USERS = frozenset({"aws_instance"})
 """Types that `in_default_vpc` places in a default subnet, not only in the default VPC."""
 
-_standin_needed: WeakKeyDictionary[Resolver, bool] = WeakKeyDictionary()
+_placed_by_default: WeakKeyDictionary[Resolver, frozenset[str]] = WeakKeyDictionary()
 
 # The attribute through which each adopting resource names what it adopts.
 ADOPTERS: dict[str, str] = {
@@ -130,32 +130,45 @@ def needs_standin(resolver: Resolver) -> bool:
     """Return True when the build adds the default-VPC stand-in at `STANDIN_VPC`.
 
     That is when the input has no `aws_default_vpc` and some resource is `in_default_vpc`.
-    The answer is computed once per resolver.
     """
-    cached = _standin_needed.get(resolver)
-    if cached is None:
-        cached = not resolver.of_type("aws_default_vpc") and any(
-            in_default_vpc(resource) for resource in resolver.of_type(*PLACEMENT_ATTRS)
-        )
-        _standin_needed[resolver] = cached
-    return cached
+    return not resolver.of_type("aws_default_vpc") and bool(placed_by_default(resolver))
 
 
 def needs_default_subnet(resolver: Resolver) -> bool:
     """Return True when some resource of the input goes into a default subnet (a stand-in
     subnet per default VPC then stands for the default subnets the input does not declare)."""
-    return any(in_default_vpc(resource) for resource in resolver.of_type(*SUBNET_USERS))
+    placed = placed_by_default(resolver)
+    return any(resource.address in placed for resource in resolver.of_type(*SUBNET_USERS))
+
+
+def placed_by_default(resolver: Resolver) -> frozenset[str]:
+    """Return the addresses of the resources of the input that are `in_default_vpc`.
+
+    The answer is computed once per resolver.
+    """
+    found = _placed_by_default.get(resolver)
+    if found is None:
+        found = frozenset(
+            resource.address
+            for resource in resolver.of_type(*PLACEMENT_ATTRS)
+            if in_default_vpc(resource)
+        )
+        _placed_by_default[resolver] = found
+    return found
 
 
 def in_default_vpc(resource: ResourceInstance) -> bool:
     """Return True when `resource` sets none of its `PLACEMENT_ATTRS`: AWS then puts it in
     the region's default VPC (the types of `SUBNET_USERS` in a default subnet of it)."""
     attrs = PLACEMENT_ATTRS.get(resource.type)
-    return attrs is not None and all(_empty(resource.values.get(attr)) for attr in attrs)
-
-
-def _empty(value: object) -> bool:
-    return is_unset(value) or value == [] or value == {}
+    if attrs is None:
+        return False
+    values = resource.values
+    for attr in attrs:
+        value = values.get(attr)
+        if not (is_unset(value) or (isinstance(value, (list, dict)) and not value)):
+            return False
+    return True
 
 
 def _vpc_targets(resolver: Resolver, link: Link) -> tuple[Target, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tfvpc.aws.context import Context, Resolved, location_of
+from tfvpc.aws.context import Context, Resolved
 from tfvpc.aws.defaults import STANDIN_ASSUMPTION, STANDIN_VPC, is_default_vpc
 from tfvpc.aws.vpc import SubnetInfo, VpcInfo
 from tfvpc.load.resources import ResourceInstance
@@ -65,14 +65,15 @@ class GatewayDraft:
 class Gateways:
     """All gateways of the build, by model address."""
 
-    def __init__(self) -> None:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.drafts: dict[str, GatewayDraft] = {}
 
     def add(self, resource: ResourceInstance, kind: GatewayKind) -> GatewayDraft:
         """Return a new gateway for `resource` (or the existing one at its address)."""
         if resource.address not in self.drafts:
             self.drafts[resource.address] = GatewayDraft(
-                resource.address, kind, location=location_of(resource)
+                resource.address, kind, location=self.ctx.location(resource)
             )
         return self.drafts[resource.address]
 
@@ -110,7 +111,7 @@ def _attach_by_reference(
     for address in named.addresses:
         draft = gateways.named(address, kind, external=address in named.external)
         if draft.location is None:
-            draft.location = location_of(resource)
+            draft.location = ctx.location(resource)
         draft.attach(vpcs)
         draft.note(fields.unknowns)
 
@@ -166,7 +167,7 @@ def _peerings(ctx: Context, gateways: Gateways) -> None:
             accepters.setdefault(address, []).append(auto_accept)
             if ctx.resolver.resource(address) is None:
                 draft = gateways.named(address, "pcx", external=address in named.external)
-                draft.location = draft.location or location_of(resource)
+                draft.location = draft.location or ctx.location(resource)
                 draft.attach(fields.one("vpc_id"))
                 draft.attach(fields.one("peer_vpc_id"))
                 draft.accepted = _accepted(draft.accepted, auto_accept)
@@ -207,7 +208,7 @@ def _transit(ctx: Context, gateways: Gateways) -> None:
             targets.append(resource.address)
         for address in targets:
             draft = gateways.named(address, "tgw", external=address in named.external)
-            draft.location = draft.location or location_of(resource)
+            draft.location = draft.location or ctx.location(resource)
             draft.attach(vpcs)
             draft.note(fields.unknowns)
 
@@ -240,7 +241,7 @@ def build_gateways(
     ctx: Context, vpcs: dict[str, VpcInfo], subnets: dict[str, SubnetInfo]
 ) -> Gateways:
     """Return every gateway of the input plus the implicit internet gateway of default VPCs."""
-    gateways = Gateways()
+    gateways = Gateways(ctx)
     _simple(ctx, gateways, "aws_internet_gateway", "igw")
     _simple(ctx, gateways, "aws_egress_only_internet_gateway", "eigw")
     _simple(ctx, gateways, "aws_vpn_gateway", "vgw")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from tfvpc.aws.context import Context, Fields, Resolved, location_of
 from tfvpc.aws.lb import classic_group_address, transport_of
@@ -41,20 +42,31 @@ class _Targets:
 
     def __init__(self, env: ServiceEnv) -> None:
         self.env = env
-        self.by_resource: dict[str, list[str]] = {}
-        self.by_related: dict[str, list[str]] = {}
-        for address, attachment in sorted(env.attachments.items()):
-            self.by_resource.setdefault(attachment.resource, []).append(address)
+
+    @cached_property
+    def _by_resource(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Return the attachments of each resource, and of each resource they relate to
+        (instances and ENIs only); built on first use, as most inputs register no target."""
+        by_resource: dict[str, list[str]] = {}
+        by_related: dict[str, list[str]] = {}
+        for address, attachment in sorted(self.env.attachments.items()):
+            by_resource.setdefault(attachment.resource, []).append(address)
             if attachment.kind in ("aws_instance", "aws_network_interface"):
                 for name in attachment.related:
-                    self.by_related.setdefault(name, []).append(address)
-        self.private_ips = _private_ips(env.ctx)
+                    by_related.setdefault(name, []).append(address)
+        return by_resource, by_related
+
+    @cached_property
+    def private_ips(self) -> dict[str, str]:
+        """Return the resource declaring each literal private IP (built on first use)."""
+        return _private_ips(self.env.ctx)
 
     def attachments(self, target: str) -> tuple[str, ...]:
         """Return the attachments of a target resource (an ENI counts for its holder)."""
         if target in self.env.attachments:
             return (target,)
-        return tuple(self.by_resource.get(target) or self.by_related.get(target) or ())
+        by_resource, by_related = self._by_resource
+        return tuple(by_resource.get(target) or by_related.get(target) or ())
 
     def member(
         self, value: Value, what: str, origin: str, port: int | None, notes: list[str]

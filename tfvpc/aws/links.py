@@ -81,34 +81,44 @@ class Resolver:
     def __init__(self, resources: Iterable[ResourceInstance]) -> None:
         self._by_address: dict[str, ResourceInstance] = {}
         self._by_type: dict[str, list[ResourceInstance]] = {}
-        for resource in resources:
-            if resource.address in self._by_address:
-                continue
-            self._by_address[resource.address] = resource
-            if resource.mode == "managed":
-                self._by_type.setdefault(resource.type, []).append(resource)
-        self._ids = self._index_ids()
-
-    def _index_ids(self) -> dict[str, Target]:
         primary: dict[str, Target] = {}
         secondary: dict[str, Target] = {}
-        for resource in self._by_address.values():
+        # Per type: the attributes that identify its instances, each with the table it goes to.
+        plans: dict[str, list[tuple[dict[str, Target], str]]] = {}
+        by_address, by_type = self._by_address, self._by_type
+        for resource in resources:
+            address = resource.address
+            if address in by_address:
+                continue
+            by_address[address] = resource
             if resource.mode != "managed":
                 continue
-            attrs = ("id", "arn", *_IDENTITY_ATTRS.get(resource.type, ()))
-            table = secondary if resource.type in _SECONDARY_TYPES else primary
-            for attr in attrs:
-                _index(table, resource, attr)
-            for attr in _ALIAS_ATTRS.get(resource.type, ()):
-                _index(secondary, resource, attr)
+            type_ = resource.type
+            found = by_type.get(type_)
+            if found is None:
+                found = by_type[type_] = []
+                own = secondary if type_ in _SECONDARY_TYPES else primary
+                attrs = ("id", "arn", *_IDENTITY_ATTRS.get(type_, ()))
+                plans[type_] = [(own, attr) for attr in attrs]
+                plans[type_] += [(secondary, attr) for attr in _ALIAS_ATTRS.get(type_, ())]
+            found.append(resource)
+            values = resource.values
+            for table, attr in plans[type_]:
+                literal = values.get(attr)
+                if isinstance(literal, str) and literal and literal not in table:
+                    table[literal] = Target(address, attr)
         for literal, target in secondary.items():
             primary.setdefault(literal, target)
-        return primary
+        self._ids = primary
 
     @property
     def resources(self) -> Sequence[ResourceInstance]:
         """Return every resource instance (managed and data), first occurrence of each address."""
         return tuple(self._by_address.values())
+
+    def type_counts(self) -> dict[str, int]:
+        """Return how many managed instances the input has of each type, in input order."""
+        return {type_: len(found) for type_, found in self._by_type.items()}
 
     def resource(self, address: str) -> ResourceInstance | None:
         """Return the resource instance at `address`, or None if the input has none."""
@@ -128,6 +138,11 @@ class Resolver:
     def link(self, value: Value, what: str) -> Link:
         """Return what a single reference value (`what` names it for messages) resolves to."""
         return self._link(value, what, 0)
+
+    def reference(self, ref: Ref) -> Link | None:
+        """Return what the reference `ref` resolves to, or None when its chain of references is
+        too long to follow (`link` words that reason with the name of the attribute)."""
+        return self._link_ref(ref, 0)
 
     def links(self, value: Value, what: str) -> list[Link]:
         """Return one `Link` per element of a list-valued reference attribute.
@@ -153,18 +168,29 @@ class Resolver:
     def _link(self, value: Value, what: str, depth: int) -> Link:
         if is_unset(value):
             return Link()
+        if not isinstance(value, (str, Ref, Unknown)):
+            if depth >= _MAX_DEPTH:
+                return Link(unknown=_too_long(what))
+            return Link(unknown=f"{what} is not a reference: {value!r}")
+        found = self._follow(value, depth)
+        return Link(unknown=_too_long(what)) if found is None else found
+
+    def _follow(self, value: str | Ref | Unknown, depth: int) -> Link | None:
+        """Return what a set reference value resolves to, None when the chain is too long.
+
+        Nothing here depends on the attribute's name, so results can be shared between
+        attributes that hold the same reference.
+        """
         if depth >= _MAX_DEPTH:
-            return Link(unknown=f"{what} could not be resolved (reference chain too long)")
+            return None
         if isinstance(value, str):
             target = self._ids.get(value)
             return Link(targets=(target,)) if target else Link(external=value)
         if isinstance(value, Ref):
-            return self._link_ref(value, what, depth)
-        if isinstance(value, Unknown):
-            return self._link_unknown(value, what, depth)
-        return Link(unknown=f"{what} is not a reference: {value!r}")
+            return self._link_ref(value, depth)
+        return self._link_unknown(value, depth)
 
-    def _link_ref(self, ref: Ref, what: str, depth: int) -> Link:
+    def _link_ref(self, ref: Ref, depth: int) -> Link | None:
         target = self._by_address.get(ref.address)
         if target is None:
             return Link(external=ref.address)
@@ -173,22 +199,25 @@ class Resolver:
             # Data sources are not modelled: their ids are external (R-LINK-1 step 5),
             # unless the id they read is declared by a managed resource of the input.
             if isinstance(stored, str) and stored:
-                return self._link(stored, what, depth + 1)
+                return self._follow(stored, depth + 1)
             suffix = "" if ref.attr == "id" else f".{ref.attr}"
             return Link(external=f"{ref.address}{suffix}")
         if ref.attr in ("id", "arn") or is_unset(stored):
             return Link(targets=(Target(ref.address, ref.attr),))
         if isinstance(stored, (str, Ref, Unknown)):
-            return self._link(stored, what, depth + 1)
+            return self._follow(stored, depth + 1)
         return Link(targets=(Target(ref.address, ref.attr),))
 
-    def _link_unknown(self, unknown: Unknown, what: str, depth: int) -> Link:
+    def _link_unknown(self, unknown: Unknown, depth: int) -> Link:
         if not unknown.candidates:
             return Link(unknown=unknown.reason)
         targets: list[Target] = []
         externals: list[str] = []
         for candidate in unknown.candidates:
-            found = self._link_ref(candidate, what, depth + 1)
+            found = self._link_ref(candidate, depth + 1)
+            if found is None:
+                # A candidate whose chain is too long names nothing.
+                continue
             targets.extend(t for t in found.targets if t not in targets)
             if found.external is not None and found.external not in externals:
                 externals.append(found.external)
@@ -228,7 +257,5 @@ class Resolver:
         return self._scalar(stored, depth + 1)
 
 
-def _index(table: dict[str, Target], resource: ResourceInstance, attr: str) -> None:
-    literal = resource.values.get(attr)
-    if isinstance(literal, str) and literal and literal not in table:
-        table[literal] = Target(resource.address, attr)
+def _too_long(what: str) -> str:
+    return f"{what} could not be resolved (reference chain too long)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tfvpc.aws.context import Context, Fields, Resolved, location_of
+from tfvpc.aws.context import Context, Fields, Resolved
 from tfvpc.aws.defaults import adopted_vpc, is_default_vpc
 from tfvpc.aws.gateways import Gateways
 from tfvpc.aws.route_targets import route_target
@@ -182,7 +182,7 @@ def _declared_tables(env: _Env) -> list[tuple[ResourceInstance, TableDraft]]:
             vpc = ctx.from_link(adopted_vpc(ctx.resolver, resource))
         else:
             vpc = fields.one("vpc_id")
-        table = _new_table(env, resource.address, vpc, location_of(resource))
+        table = _new_table(env, resource.address, vpc, env.ctx.location(resource))
         table.note(fields.unknowns)
         if resource.type == "aws_default_route_table" and not fields.has("route"):
             # An adopted main table whose routes are not configured keeps what AWS put there.
@@ -202,14 +202,14 @@ def _inline_routes(env: _Env, resource: ResourceInstance, table: TableDraft) -> 
             Route(
                 target_kind="unknown",
                 origin=resource.address,
-                location=location_of(resource),
+                location=env.ctx.location(resource),
                 unknowns=tuple(dict.fromkeys((*fields.uncertain, fields.reason("route")))),
             ),
             inline=True,
         )
     for i, block in enumerate(blocks or []):
         block_fields = env.ctx.block_fields(resource, block, f"route[{i}]")
-        where = location_of(resource, f"route.{i}")
+        where = env.ctx.location(resource, f"route.{i}")
         route = _route(env, block_fields, _INLINE_DESTINATIONS, resource.address, where)
         table.add(route, inline=True)
 
@@ -218,7 +218,9 @@ def _separate_routes(env: _Env) -> None:
     for resource in env.ctx.resolver.of_type("aws_route"):
         fields = env.ctx.fields(resource)
         tables = fields.one("route_table_id")
-        route = _route(env, fields, _SEPARATE_DESTINATIONS, resource.address, location_of(resource))
+        route = _route(
+            env, fields, _SEPARATE_DESTINATIONS, resource.address, env.ctx.location(resource)
+        )
         for address in tables.addresses:
             if address in env.tables:
                 env.tables[address].add(
@@ -252,7 +254,7 @@ def _endpoint_routes(env: _Env) -> None:
             target_kind="vpce",
             target=endpoint.address,
             origin=origin.address,
-            location=location_of(origin),
+            location=env.ctx.location(origin),
             unknowns=tuple(
                 dict.fromkeys((*endpoint.uncertain, *origin.uncertain, *tables.unknowns))
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tfvpc.aws.context import Context, Fields, location_of
+from tfvpc.aws.context import Context, Fields
 from tfvpc.aws.defaults import adopted_vpc, default_vpc_link
 from tfvpc.aws.sg_rules import (
     Direction,
@@ -137,7 +137,9 @@ def _declared(
             vpc = fields.one("vpc_id")
         else:
             vpc = ctx.from_link(default_vpc_link(ctx.resolver, resource.address))
-        group = GroupDraft(resource.address, vpc.single, is_default, location=location_of(resource))
+        group = GroupDraft(
+            resource.address, vpc.single, is_default, location=ctx.location(resource)
+        )
         group.note(vpc.unknowns)
         group.note(fields.unknowns)
         groups[resource.address] = group
@@ -180,7 +182,7 @@ def _inline(
             site = RuleSite(
                 resource.address,
                 resource.address,
-                location_of(resource, f"{direction}.{i}"),
+                ctx.location(resource, f"{direction}.{i}"),
                 direction,
             )
             peers = list_form_peers(reader, block_fields, resource.address, "security_groups")
@@ -204,7 +206,7 @@ def _separate(ctx: Context, reader: PeerReader, groups: dict[str, GroupDraft]) -
                 continue
             for direction in _directions(resource, fields):
                 rule_fields = ctx.fields(resource)
-                site = RuleSite(address, resource.address, location_of(resource), direction)
+                site = RuleSite(address, resource.address, ctx.location(resource), direction)
                 if resource.type == "aws_security_group_rule":
                     peers = list_form_peers(
                         reader, rule_fields, address, "source_security_group_id"

@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from tfvpc.aws.context import Context, Fields
 from tfvpc.aws.values import (
@@ -16,16 +15,16 @@ from tfvpc.aws.values import (
     PORT_PROTOCOLS,
     as_bool,
     cidr_family,
+    is_unset,
     prefix_list_family,
 )
-from tfvpc.load.resources import Unknown, Value
+from tfvpc.load.resources import Ref, Unknown, Value
 from tfvpc.model import PROTOCOL_ALL, AddressFamily, Location, PeerKind, PrefixList, SgRule
 
 Direction = Literal["ingress", "egress"]
 
 
-@dataclass(frozen=True)
-class Peer:
+class Peer(NamedTuple):
     """One peer of a rule: its kind, address or CIDR, why it is not fully known, and the
     address family it matches when that is known (R-CIDR-2)."""
 
@@ -35,8 +34,7 @@ class Peer:
     family: AddressFamily | None = None
 
 
-@dataclass(frozen=True)
-class RuleSite:
+class RuleSite(NamedTuple):
     """Where a rule comes from: the group it belongs to, its origin and its location."""
 
     group: str
@@ -81,26 +79,49 @@ class PeerReader:
         self.ctx = ctx
         self.prefix_lists = prefix_lists
         self.names = names
+        # The peer of each distinct CIDR text: rules repeat a few CIDRs thousands of times.
+        self._cidr_peers: dict[str, Peer | None] = {}
 
-    def cidrs(self, value: Value, what: str, family: AddressFamily) -> list[Peer]:
-        """Return one CIDR peer per element of a CIDR list (or of a single CIDR).
+    def cidrs(self, fields: Fields, attr: str, family: AddressFamily) -> list[Peer]:
+        """Return one CIDR peer per element of the CIDR list (or single CIDR) in `attr`.
 
         `family` is the one the attribute holds (``cidr_blocks`` 4, ``ipv6_cidr_blocks`` 6):
         the family of the peers whose CIDR is unknown (R-CIDR-2).
         """
-        resolved = self.ctx.resolver.scalar(value)
-        if resolved is None or resolved == "":
-            return []
-        if isinstance(resolved, Unknown):
-            return self._unknown_cidrs(resolved, family)
-        items = resolved if isinstance(resolved, list) else [resolved]
+        value = fields.values.get(attr)
+        if isinstance(value, list):
+            # Elements are dereferenced one by one below, as `Resolver.scalar` would.
+            items = value
+        else:
+            resolved = self.ctx.resolver.scalar(value)
+            if resolved is None or resolved == "":
+                return []
+            if isinstance(resolved, Unknown):
+                return self._unknown_cidrs(resolved, family)
+            items = resolved if isinstance(resolved, list) else [resolved]
         peers: list[Peer] = []
         for i, item in enumerate(items):
+            if isinstance(item, (list, dict, Ref)):
+                item = self.ctx.resolver.scalar(item)
             if isinstance(item, Unknown):
                 peers.extend(self._unknown_cidrs(item, family))
             elif item is not None and item != "":
-                peers.append(self._cidr_peer(item, (), family, f"{what}[{i}]"))
+                peer = self._listed_cidr(item)
+                if peer is None:
+                    reason = f"{fields.what(attr)}[{i}] is not a CIDR: {item!r}"
+                    peer = Peer("unknown", None, (reason,), family)
+                peers.append(peer)
         return peers
+
+    def _listed_cidr(self, item: Value) -> Peer | None:
+        """Return the peer of one listed CIDR value, None when it is not a CIDR."""
+        if not isinstance(item, str):
+            return None
+        try:
+            return self._cidr_peers[item]
+        except KeyError:
+            found = self._cidr_peers[item] = self._cidr_peer(item, ())
+            return found
 
     def _unknown_cidrs(self, unknown: Unknown, family: AddressFamily) -> list[Peer]:
         if not unknown.candidates:
@@ -111,25 +132,24 @@ class PeerReader:
         for candidate in unknown.candidates:
             found = self.ctx.resolver.scalar(candidate)
             items = found if isinstance(found, list) else [found]
-            peers.extend(self._cidr_peer(item, (reason,), family) for item in items)
+            for item in items:
+                peer = self._cidr_peer(item, (reason,))
+                peers.append(Peer("unknown", None, (reason,), family) if peer is None else peer)
         return peers
 
-    def _cidr_peer(
-        self, item: Value, reasons: tuple[str, ...], family: AddressFamily, what: str | None = None
-    ) -> Peer:
-        """Return the peer of one CIDR value; its family is the CIDR's own when it parses, else
-        the attribute's (R-CIDR-2)."""
+    def _cidr_peer(self, item: Value, reasons: tuple[str, ...]) -> Peer | None:
+        """Return the peer of one CIDR value, None when it does not parse; its family is the
+        CIDR's own (R-CIDR-2)."""
         cidr = self.ctx.canonical_cidr(item)
-        if cidr is not None:
-            return Peer("cidr", cidr, reasons, cidr_family(cidr))
-        if what is not None:
-            reasons = (*reasons, f"{what} is not a CIDR: {item!r}")
-        return Peer("unknown", None, reasons, family)
+        return None if cidr is None else Peer("cidr", cidr, reasons, cidr_family(cidr))
 
-    def groups(self, value: Value, what: str, owner: str) -> list[Peer]:
-        """Return one peer per security group named (ids, references or group names)."""
+    def groups(self, fields: Fields, attr: str, owner: str) -> list[Peer]:
+        """Return one peer per security group `attr` names (ids, references or group names)."""
+        value = fields.values.get(attr)
+        if is_unset(value) or value == []:
+            return []
         peers: list[Peer] = []
-        for link in self.ctx.resolver.links(value, what):
+        for link in self.ctx.resolver.links(value, fields.what(attr)):
             found = self.ctx.from_link(link)
             if not found.addresses:
                 peers.append(Peer("unknown", None, found.unknowns))
@@ -144,10 +164,13 @@ class PeerReader:
         matches = self.names.get(text, [])
         return matches[0] if len(matches) == 1 and not text.startswith("sg-") else text
 
-    def prefix_lists_of(self, value: Value, what: str) -> list[Peer]:
-        """Return one peer per prefix list named; entries unknown are noted (R-SG-6)."""
+    def prefix_lists_of(self, fields: Fields, attr: str) -> list[Peer]:
+        """Return one peer per prefix list `attr` names; entries unknown are noted (R-SG-6)."""
+        value = fields.values.get(attr)
+        if is_unset(value) or value == []:
+            return []
         peers: list[Peer] = []
-        for link in self.ctx.resolver.links(value, what):
+        for link in self.ctx.resolver.links(value, fields.what(attr)):
             found = self.ctx.from_link(link)
             if not found.addresses:
                 peers.append(Peer("unknown", None, found.unknowns))
@@ -181,6 +204,7 @@ def expand(
     rules: list[SgRule] = []
     for peer in peers:
         cidrs, entry_notes = reader.entries(peer)
+        notes = base + peer.unknowns + entry_notes
         rules.append(
             SgRule(
                 direction=site.direction,
@@ -193,7 +217,7 @@ def expand(
                 description=description,
                 origin=site.origin,
                 location=site.location,
-                unknowns=tuple(dict.fromkeys(base + peer.unknowns + entry_notes)),
+                unknowns=tuple(dict.fromkeys(notes)) if notes else (),
                 family=peer.family,
             )
         )
@@ -202,11 +226,10 @@ def expand(
 
 def list_form_peers(reader: PeerReader, fields: Fields, group: str, group_attr: str) -> list[Peer]:
     """Return the peers of an inline block or `aws_security_group_rule` (R-SG-4)."""
-    values = fields.values
-    peers = reader.cidrs(values.get("cidr_blocks"), fields.what("cidr_blocks"), 4)
-    peers += reader.cidrs(values.get("ipv6_cidr_blocks"), fields.what("ipv6_cidr_blocks"), 6)
-    peers += reader.prefix_lists_of(values.get("prefix_list_ids"), fields.what("prefix_list_ids"))
-    peers += reader.groups(values.get(group_attr), fields.what(group_attr), group)
+    peers = reader.cidrs(fields, "cidr_blocks", 4)
+    peers += reader.cidrs(fields, "ipv6_cidr_blocks", 6)
+    peers += reader.prefix_lists_of(fields, "prefix_list_ids")
+    peers += reader.groups(fields, group_attr, group)
     is_self = fields.raw("self")
     if isinstance(is_self, Unknown):
         peers.append(Peer("self", group, (is_self.reason,)))
@@ -217,10 +240,8 @@ def list_form_peers(reader: PeerReader, fields: Fields, group: str, group_attr: 
 
 def single_form_peers(reader: PeerReader, fields: Fields, group: str) -> list[Peer]:
     """Return the peer of an `aws_vpc_security_group_*_rule` (one of four attributes)."""
-    values = fields.values
-    peers = reader.cidrs(values.get("cidr_ipv4"), fields.what("cidr_ipv4"), 4)
-    peers += reader.cidrs(values.get("cidr_ipv6"), fields.what("cidr_ipv6"), 6)
-    peers += reader.prefix_lists_of(values.get("prefix_list_id"), fields.what("prefix_list_id"))
-    referenced = values.get("referenced_security_group_id")
-    peers += reader.groups(referenced, fields.what("referenced_security_group_id"), group)
+    peers = reader.cidrs(fields, "cidr_ipv4", 4)
+    peers += reader.cidrs(fields, "cidr_ipv6", 6)
+    peers += reader.prefix_lists_of(fields, "prefix_list_id")
+    peers += reader.groups(fields, "referenced_security_group_id", group)
     return peers

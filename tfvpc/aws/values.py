@@ -9,6 +9,7 @@ normalised value, or ``None`` when the literal cannot be read as that type.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from tfvpc.model import PROTOCOL_ALL, AddressFamily
 
@@ -43,7 +44,8 @@ def is_unset(value: object) -> bool:
 
     Plan and state JSON list every key of nested blocks and use ``""`` for unset strings.
     """
-    return value is None or value == ""
+    # `isinstance` first: comparing a `Ref` or `Unknown` with "" calls their Python `__eq__`.
+    return value is None or (isinstance(value, str) and not value)
 
 
 def as_int(value: object) -> int | None:
@@ -112,10 +114,35 @@ def canonical_cidr(value: object) -> str | None:
     """
     if not isinstance(value, str) or not value.strip():
         return None
+    text = value.strip()
+    match = _DOTTED_CIDR.fullmatch(text)
+    if match is not None:
+        found = _ipv4_cidr(match.groups())
+        if found is not None:
+            return found
     try:
-        return str(ipaddress.ip_network(value.strip(), strict=False))
+        return str(ipaddress.ip_network(text, strict=False))
     except ValueError:
         return None
+
+
+# ``a.b.c.d/n`` without leading zeros, the usual spelling of an IPv4 CIDR, which
+# `_ipv4_cidr` canonicalises without the cost of building `ipaddress` objects.
+_OCTET = "(0|[1-9][0-9]{0,2})"
+_DOTTED_CIDR = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(0|[1-9][0-9]?)")
+
+
+def _ipv4_cidr(parts: tuple[str, ...]) -> str | None:
+    """Return the canonical form of a dotted IPv4 CIDR split into its five numbers, or None
+    when a number is out of range (`ipaddress` then says why)."""
+    first, second, third, fourth, prefix = map(int, parts)
+    if first > 255 or second > 255 or third > 255 or fourth > 255 or prefix > 32:
+        return None
+    address = (first << 24) | (second << 16) | (third << 8) | fourth
+    network = address & ((0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF)
+    return (
+        f"{network >> 24}.{(network >> 16) & 255}.{(network >> 8) & 255}.{network & 255}/{prefix}"
+    )
 
 
 def cidr_family(cidr: str) -> AddressFamily:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tfvpc.aws.context import VPC_TYPES, Context, Fields, Resolved, location_of
+from tfvpc.aws.context import VPC_TYPES, Context, Fields, Resolved
 from tfvpc.aws.defaults import (
     STANDIN_ASSUMPTION,
     STANDIN_VPC,
@@ -198,7 +198,7 @@ def build_vpcs(ctx: Context, adopt_notes: dict[str, list[str]]) -> dict[str, Vpc
         )
         vpc = Vpc(
             address=resource.address,
-            location=location_of(resource),
+            location=ctx.location(resource),
             unknowns=tuple(dict.fromkeys(notes)),
             ipv4_cidrs=tuple(cidrs.ipv4),
             ipv6_cidrs=tuple(cidrs.ipv6),
@@ -316,7 +316,7 @@ def _subnet(ctx: Context, resource: ResourceInstance, vpcs: dict[str, VpcInfo]) 
     # aws_default_subnet: default subnets map public IPv4 addresses on launch.
     subnet = Subnet(
         address=resource.address,
-        location=location_of(resource),
+        location=ctx.location(resource),
         vpc=vpc,
         ipv4_cidr=ipv4,
         ipv6_cidr=fields.cidr("ipv6_cidr_block"),
