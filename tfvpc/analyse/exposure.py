@@ -85,18 +85,16 @@ def find_exposures(network: Network) -> list[Finding]:
     for address in sorted(network.attachments):
         attachment = network.attachments[address]
         by_resource.setdefault(attachment.resource, []).append(attachment)
-    walks: dict[str, list[tuple[Walk, Walk]]] = {}
-    for resource, attachments in by_resource.items():
-        if not any(_addressable(attachment) for attachment in attachments):
-            continue
-        walks[resource] = [
-            (walk(context, a, permissive=True), walk(context, a, permissive=False))
-            for a in attachments
-        ]
     report = _Report(network, context)
     findings: list[Finding] = []
-    for resource in sorted(walks):
-        findings.extend(report.resource_findings(resource, walks[resource]))
+    for resource in sorted(by_resource):
+        attachments = by_resource[resource]
+        if not any(_addressable(attachment) for attachment in attachments):
+            continue
+        loose = [walk(context, a, permissive=True) for a in attachments]
+        if not any(found.entries or found.detours for found in loose):
+            continue
+        findings.extend(report.resource_findings(resource, attachments, loose))
     return sorted(findings, key=_order)
 
 
@@ -129,24 +127,34 @@ class _Report:
         self._sources: dict[tuple[FlowSet, FlowSet], list[str]] = {}
         self._described: dict[tuple[str, ...], str] = {}
 
-    def resource_findings(self, resource: str, walks: list[tuple[Walk, Walk]]) -> list[Finding]:
-        """Return the findings of one resource from the walks of its attachments."""
-        loose_entries = [entry for loose, _ in walks for entry in loose.entries]
-        strict_entries = [entry for _, strict in walks for entry in strict.entries]
-        doubts = [doubt for loose, _ in walks for doubt in loose.doubts]
+    def resource_findings(
+        self, resource: str, attachments: list[Attachment], loose: list[Walk]
+    ) -> list[Finding]:
+        """Return the findings of one resource from the permissive walks of its attachments,
+        walking them strictly when something may be exposed."""
+        loose_entries = [entry for found in loose for entry in found.entries]
+        doubts = [doubt for found in loose for doubt in found.doubts]
         most = FlowSet.union_all(entry.exposed for entry in loose_entries)
-        least = FlowSet.union_all(entry.exposed for entry in strict_entries) & most
         out: list[Finding] = []
-        readings: tuple[tuple[Certainty, FlowSet, list[Entry]], ...] = (
-            ("definite", least, strict_entries),
-            ("possible", most - least, loose_entries),
-        )
-        for certainty, flows, entries in readings:
-            out.extend(
-                self.finding(resource, certainty, group, entries, doubts)
-                for group in self.protocol_groups(flows)
+        if most:
+            # What is certainly exposed is also possibly exposed: the strict reading only
+            # matters where the permissive one exposes something.
+            strict_entries = [
+                entry
+                for attachment in attachments
+                for entry in walk(self.context, attachment, permissive=False).entries
+            ]
+            least = FlowSet.union_all(entry.exposed for entry in strict_entries) & most
+            readings: tuple[tuple[Certainty, FlowSet, list[Entry]], ...] = (
+                ("definite", least, strict_entries),
+                ("possible", most - least, loose_entries),
             )
-        detours = [detour for loose, _ in walks for detour in loose.detours]
+            for certainty, flows, entries in readings:
+                out.extend(
+                    self.finding(resource, certainty, group, entries, doubts)
+                    for group in self.protocol_groups(flows)
+                )
+        detours = [detour for found in loose for detour in found.detours]
         out.extend(detour_findings(self.network, RULE_ID, resource, detours))
         return out
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tfvpc.analyse.exposure_paths import UNKNOWN_GATEWAY, Doubt, Entry, SgMatch
+from tfvpc.analyse.exposure_context import SgMatch
+from tfvpc.analyse.exposure_paths import Doubt, Entry
+from tfvpc.analyse.exposure_subnets import UNKNOWN_GATEWAY
 from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
     describe_names,
