@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from tfvpc.analyse.exposure_detours import detour_findings
 from tfvpc.analyse.exposure_evidence import (
+    FlowQuestions,
     fix_for,
-    internet_of,
     location_of,
     path_of,
     reasons_for,
@@ -82,15 +82,15 @@ def find_exposures(network: Network) -> list[Finding]:
     """Return the TFV101 findings of the network, sorted by resource, protocol and ports."""
     context = WalkContext(network)
     by_resource: dict[str, list[Attachment]] = {}
-    for address in sorted(network.attachments):
-        attachment = network.attachments[address]
+    addressable: set[str] = set()
+    for _, attachment in sorted(network.attachments.items()):
         by_resource.setdefault(attachment.resource, []).append(attachment)
+        if _addressable(attachment):
+            addressable.add(attachment.resource)
     report = _Report(network, context)
     findings: list[Finding] = []
-    for resource in sorted(by_resource):
+    for resource in sorted(addressable):
         attachments = by_resource[resource]
-        if not any(_addressable(attachment) for attachment in attachments):
-            continue
         loose = [walk(context, a, permissive=True) for a in attachments]
         if not any(found.entries or found.detours for found in loose):
             continue
@@ -126,6 +126,7 @@ class _Report:
         self._internet: dict[tuple[str | None, ...], FlowSet] = {}
         self._sources: dict[tuple[FlowSet, FlowSet], list[str]] = {}
         self._described: dict[tuple[str, ...], str] = {}
+        self.questions = FlowQuestions()
 
     def resource_findings(
         self, resource: str, attachments: list[Attachment], loose: list[Walk]
@@ -167,11 +168,14 @@ class _Report:
 
     def sources(self, flows: FlowSet, vpcs: Iterable[str | None]) -> list[str]:
         """Return `source_cidrs(flows, internet_of(network, vpcs))`, once per distinct pair
-        of sets."""
+        of sets (the internet of each VPC is the walks')."""
         seen = tuple(dict.fromkeys(vpcs))
         internet = self._internet.get(seen)
         if internet is None:
-            internet = self._internet[seen] = internet_of(self.network, seen)
+            internet = self._internet[seen] = FlowSet.union_all(
+                self.context.internet_of(self.network.vpcs.get(vpc) if vpc else None)
+                for vpc in seen
+            )
         key = (flows, internet)
         found = self._sources.get(key)
         if found is None:
@@ -197,10 +201,10 @@ class _Report:
         """Return the finding of one protocol group of one resource under one reading."""
         network = self.network
         flows = group.flows
-        uses = uses_of(entries, flows)
+        uses = uses_of(entries, flows, self.questions)
         ports = group.ports()
         sources = self.sources(flows, (use.entry.vpc for use in uses))
-        path = path_of(network, resource, uses)
+        path = path_of(network, resource, uses, self.questions)
         gateways = list(dict.fromkeys(use.entry.gateway for use in uses))
         verb = "accepts" if certainty == "definite" else "may accept"
         message = (

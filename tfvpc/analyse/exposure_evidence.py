@@ -29,6 +29,42 @@ from tfvpc.space import Family, FlowSet
 _FAMILIES: tuple[Family, ...] = (4, 6)
 
 
+class FlowQuestions:
+    """The flow-set questions evidence asks of every finding (which part of an entry's flows it
+    carries, does a rule's or route's set meet that part, which replies does it need), answered
+    once per distinct sets: findings on resources alike ask them of equal sets. Belongs to one
+    analysis."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
+        self._meets: dict[tuple[FlowSet, FlowSet], bool] = {}
+        self._replies: dict[FlowSet, FlowSet] = {}
+
+    def part(self, first: FlowSet, second: FlowSet) -> FlowSet:
+        """Return ``first & second``, one object per distinct pair (so that questions about
+        it find their answer by identity)."""
+        key = (first, second)
+        found = self._parts.get(key)
+        if found is None:
+            found = self._parts[key] = first & second
+        return found
+
+    def meets(self, first: FlowSet, second: FlowSet) -> bool:
+        """Return True if some flow is in both sets."""
+        key = (first, second)
+        found = self._meets.get(key)
+        if found is None:
+            found = self._meets[key] = not first.isdisjoint(second)
+        return found
+
+    def replies(self, requests: FlowSet) -> FlowSet:
+        """Return `needed_replies(requests)`."""
+        found = self._replies.get(requests)
+        if found is None:
+            found = self._replies[requests] = needed_replies(requests)
+        return found
+
+
 @dataclass(frozen=True)
 class Use:
     """One entry carrying `part` of a finding's flows, admitted by `matches`."""
@@ -38,13 +74,16 @@ class Use:
     matches: tuple[SgMatch, ...]
 
 
-def uses_of(entries: Iterable[Entry], flows: FlowSet) -> list[Use]:
+def uses_of(
+    entries: Iterable[Entry], flows: FlowSet, questions: FlowQuestions | None = None
+) -> list[Use]:
     """Return the entries that carry some of `flows`, with the part and its admitting rules."""
+    ask = questions or FlowQuestions()
     out: list[Use] = []
     for entry in entries:
-        part = entry.exposed & flows
+        part = ask.part(entry.exposed, flows)
         if part:
-            matches = tuple(m for m in entry.sg_rules if not m.flows.isdisjoint(part))
+            matches = tuple(m for m in entry.sg_rules if ask.meets(m.flows, part))
             out.append(Use(entry, part, matches))
     return out
 
@@ -58,9 +97,12 @@ def internet_of(network: Network, vpcs: Iterable[str | None]) -> FlowSet:
     )
 
 
-def path_of(network: Network, resource: str, uses: Sequence[Use]) -> list[Hop]:
+def path_of(
+    network: Network, resource: str, uses: Sequence[Use], questions: FlowQuestions | None = None
+) -> list[Hop]:
     """Return internet -> gateway -> route table -> NACL -> security groups -> public address
     -> resource, each hop once, naming the routes and rules that let the flows through."""
+    ask = questions or FlowQuestions()
     middle: list[Hop] = []
     last: list[str] = []
     for use in uses:
@@ -68,20 +110,18 @@ def path_of(network: Network, resource: str, uses: Sequence[Use]) -> list[Hop]:
         middle.append(Hop(hop=entry.gateway))
         if entry.route_table is not None:
             routes = [
-                describe_route(s.route) for s in entry.routes if not s.destinations.isdisjoint(part)
+                describe_route(s.route) for s in entry.routes if ask.meets(s.destinations, part)
             ]
             middle.append(Hop(hop=entry.route_table, detail="; ".join(routes) or None))
         if entry.nacl is not None:
-            replies = needed_replies(part)
+            replies = ask.replies(part)
             rules = [
-                f"inbound {describe_nacl_rule(r)}"
-                for r, f in entry.nacl_in
-                if not f.isdisjoint(part)
+                f"inbound {describe_nacl_rule(r)}" for r, f in entry.nacl_in if ask.meets(f, part)
             ]
             rules += [
                 f"outbound {describe_nacl_rule(r)}"
                 for r, f in entry.nacl_out
-                if not f.isdisjoint(replies)
+                if ask.meets(f, replies)
             ]
             middle.append(Hop(hop=entry.nacl, detail="; ".join(rules) or None))
         middle.extend(
