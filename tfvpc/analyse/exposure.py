@@ -173,7 +173,9 @@ class _Report:
         internet = self._internet.get(seen)
         if internet is None:
             internet = self._internet[seen] = FlowSet.union_all(
-                self.context.internet_of(self.network.vpcs.get(vpc) if vpc else None)
+                self.context.clients(
+                    self.network.vpcs.get(vpc) if vpc else None, ipv4=True, ipv6=True
+                )
                 for vpc in seen
             )
         key = (flows, internet)

@@ -20,6 +20,8 @@ from tfvpc.analyse.routing import RoutingIndex
 from tfvpc.model import Nacl, Network, Node, RouteTable, SgRule, Subnet, Vpc
 from tfvpc.space import Family, FlowSet
 
+_FAMILIES: tuple[Family, ...] = (4, 6)
+
 
 @dataclass(frozen=True)
 class SgMatch:
@@ -50,11 +52,11 @@ class Gate:
 
 @dataclass(frozen=True)
 class Admission:
-    """Step 5 for a set of security groups under one reading: the ingress of the groups it
-    keeps (R-SG-2/3), their matching rules and the unknowns it leans on."""
+    """Step 5 for a set of security groups under one reading: the groups it keeps, the union
+    of their ingress (R-SG-2/3) and the unknowns it leans on."""
 
+    kept: tuple[str, ...]
     ingress: FlowSet
-    matches: tuple[SgMatch, ...]
     doubts: Recorded
 
 
@@ -76,13 +78,14 @@ class _Allowing:
 
 
 @dataclass(frozen=True)
-class _GroupMatches:
-    """A security group as one reading sees it: kept or not, its matching ingress rules and
-    the unknowns it leans on."""
+class _GroupVerdict:
+    """A security group as one reading sees it: kept or not, and the unknowns it leans on."""
 
     kept: bool
-    matches: tuple[SgMatch, ...]
     doubts: Recorded
+
+
+_KEPT = _GroupVerdict(True, ())
 
 
 class WalkContext:
@@ -95,34 +98,29 @@ class WalkContext:
         self.routing = RoutingIndex(network)
         self.flows = FlowCache(network)
         self._edges: dict[str, list[tuple[RouteTable, str]]] | None = None
-        self._internet: dict[tuple[str | None, Family | None], FlowSet] = {}
+        self._canon: dict[FlowSet, FlowSet] = {}
+        self._clients: dict[tuple[str | None, bool, bool], FlowSet] = {}
         self._meets: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
         self._requests: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
         self._arrivals: dict[tuple[FlowSet, FlowSet], Arrival] = {}
         self._allowing: dict[tuple[str, bool, bool], _Allowing] = {}
         self._gates: dict[tuple[str, bool], tuple[list[Gate], Recorded]] = {}
         self._admissions: dict[tuple[tuple[str, ...], bool], Admission] = {}
-        self._group_matches: dict[tuple[str, bool], _GroupMatches] = {}
+        self._verdicts: dict[tuple[str, bool], _GroupVerdict] = {}
+        self._matches: dict[tuple[tuple[str, ...], bool], tuple[SgMatch, ...]] = {}
 
-    def internet(self, vpc: Vpc | None, family: Family) -> FlowSet:
-        """Return `internet_sources(vpc, family)`, once per VPC and family."""
-        key = (vpc.address if vpc is not None else None, family)
-        found = self._internet.get(key)
+    def clients(self, vpc: Vpc | None, ipv4: bool, ipv6: bool) -> FlowSet:
+        """Return the internet sources of the families asked for, as seen from `vpc` (step 2),
+        once per VPC and families."""
+        key = (vpc.address if vpc is not None else None, ipv4, ipv6)
+        found = self._clients.get(key)
         if found is None:
-            found = self._internet[key] = internet_sources(vpc, family)
-        return found
-
-    def internet_of(self, vpc: Vpc | None) -> FlowSet:
-        """Return the internet sources of both families as seen from `vpc`, once per VPC.
-
-        Every walk's clients lie within them, so a gate narrowed to them lets the same requests
-        through; the VPC's own CIDRs (usually private, so never clients) are then no longer
-        carved out of its ways, and VPCs built alike share their gates' flow sets.
-        """
-        key = (vpc.address if vpc is not None else None, None)
-        found = self._internet.get(key)
-        if found is None:
-            found = self._internet[key] = self.internet(vpc, 4) | self.internet(vpc, 6)
+            found = FlowSet.union_all(
+                internet_sources(vpc, family)
+                for family, asked in zip(_FAMILIES, (ipv4, ipv6), strict=True)
+                if asked
+            )
+            found = self._clients[key] = self._canonical(found)
         return found
 
     def meet(self, first: FlowSet, second: FlowSet) -> FlowSet:
@@ -131,8 +129,14 @@ class WalkContext:
         key = (first, second)
         found = self._meets.get(key)
         if found is None:
-            found = self._meets[key] = first & second
+            found = self._meets[key] = self._canonical(first & second)
         return found
+
+    def _canonical(self, flows: FlowSet) -> FlowSet:
+        """Return one object for all sets equal to `flows`. VPCs built alike differ in their
+        own CIDRs only, which never hold internet clients, so their walks compute equal sets:
+        as one object they find each other in these memos by identity."""
+        return self._canon.setdefault(flows, flows)
 
     def arrival(self, admitted: FlowSet, gate: Gate) -> Arrival | None:
         """Return what arrives of `admitted` through `gate`, and the fate of its replies; None
@@ -140,7 +144,7 @@ class WalkContext:
         key = (admitted, gate.reach)
         requests = self._requests.get(key)
         if requests is None:
-            requests = self._requests[key] = admitted & gate.reach
+            requests = self._requests[key] = self._canonical(admitted & gate.reach)
         if not requests:
             return None
         found = self._arrivals.get((requests, gate.outbound))
@@ -176,7 +180,12 @@ class WalkContext:
         when its subnet is unknown."""
         steps = SubnetSteps(self.network, self.routing, permissive, doubt)
         nacls = steps.nacls(subnet)
-        internet = self.internet_of(self.network.vpcs.get(vpc) if vpc is not None else None)
+        # Every walk's clients lie within the internet seen from the VPC, so a gate narrowed to
+        # it lets the same requests through; the VPC's own CIDRs (usually private, so never
+        # clients) are then no longer carved out of its ways, and VPCs built alike share their
+        # gates' flow sets.
+        known = self.network.vpcs.get(vpc) if vpc is not None else None
+        internet = self.clients(known, ipv4=True, ipv6=True)
         return [
             self.gate(self.meet(way.clients, internet), way, address, nacl, permissive, doubt)
             for way in steps.ways(subnet, vpc, owner)
@@ -229,14 +238,12 @@ class WalkContext:
         found = self._admissions.get(key)
         if found is None:
             doubts: list[tuple[tuple[str, ...], FlowSet]] = []
-            matches: list[SgMatch] = []
             kept: list[str] = []
             for group in dict.fromkeys(groups):
-                seen = self.group_matches(group, permissive=permissive)
-                doubts.extend(seen.doubts)
-                if seen.kept:
+                verdict = self.verdict(group, permissive=permissive)
+                doubts.extend(verdict.doubts)
+                if verdict.kept:
                     kept.append(group)
-                    matches.extend(seen.matches)
             # R-LB-4: nothing filters an attachment without security groups (an NLB without
             # SGs); the builder already gave the default SG to everything that gets one.
             ingress = (
@@ -244,32 +251,43 @@ class WalkContext:
                 if groups
                 else FlowSet.universe()
             )
-            found = Admission(ingress, tuple(matches), tuple(doubts))
+            found = Admission(tuple(kept), ingress, tuple(doubts))
             self._admissions[key] = found
         return found
 
-    def group_matches(self, group: str, *, permissive: bool) -> _GroupMatches:
-        """Return what one reading makes of a security group's ingress rules, once per
-        group."""
+    def verdict(self, group: str, *, permissive: bool) -> _GroupVerdict:
+        """Return whether one reading keeps a security group and the unknowns of the group and
+        its ingress rules it leans on, once per group."""
         key = (group, permissive)
-        found = self._group_matches.get(key)
+        found = self._verdicts.get(key)
         if found is None:
             recorder = Recorder(permissive)
-            rules = self.flows.group_rules(group, "ingress", permissive=permissive)
             known = self.network.security_groups.get(group)
             kept = True
             if known is not None and known.unknowns:
                 affected = self.flows.group_flows(group, "ingress", permissive=permissive)
                 kept = not recorder.doubt(known.unknowns, affected)
-            matches: list[SgMatch] = []
             if kept:
-                for rule, flows in rules:
+                for rule, flows in self.flows.group_rules(group, "ingress", permissive=permissive):
                     if rule.unknowns:
                         recorder.doubt(rule.unknowns, flows)
-                    if flows:
-                        matches.append(SgMatch(group, rule, flows))
-            found = _GroupMatches(kept, tuple(matches), tuple(recorder.doubts))
-            self._group_matches[key] = found
+            doubts = tuple(recorder.doubts)
+            found = _KEPT if kept and not doubts else _GroupVerdict(kept, doubts)
+            self._verdicts[key] = found
+        return found
+
+    def matches(self, admission: Admission, *, permissive: bool) -> tuple[SgMatch, ...]:
+        """Return the ingress rules of the groups an admission keeps that admit some flows,
+        with their flows (an entry's evidence), once per distinct kept groups."""
+        key = (admission.kept, permissive)
+        found = self._matches.get(key)
+        if found is None:
+            found = self._matches[key] = tuple(
+                SgMatch(group, rule, flows)
+                for group in admission.kept
+                for rule, flows in self.flows.group_rules(group, "ingress", permissive=permissive)
+                if flows
+            )
         return found
 
     def edge_tables(self, vpc: str) -> list[tuple[RouteTable, str]]:

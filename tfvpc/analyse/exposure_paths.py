@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tfvpc.analyse.exposure_context import Gate, SgMatch, WalkContext
+from tfvpc.analyse.exposure_context import Admission, Gate, SgMatch, WalkContext
 from tfvpc.analyse.exposure_subnets import Recorded, unknowns_or
 from tfvpc.analyse.flows import NaclDecision
 from tfvpc.analyse.routing import RouteShare
@@ -100,7 +100,7 @@ class _Walker:
         self.attachment = attachment
         self.permissive = permissive
         self.result = Walk()
-        self.matches: tuple[SgMatch, ...] = ()
+        self.admission = Admission((), FlowSet.empty(), ())
         self.admitted = FlowSet.empty()
         self._seen: set[Doubt] = set()
 
@@ -125,10 +125,11 @@ class _Walker:
             why = unknowns_or(attachment.unknowns, f"subnet of {attachment.resource} is {what}")
             if self.doubt(why, FlowSet.universe()):
                 return
-        admission = self.context.admission(attachment.security_groups, permissive=self.permissive)
-        self.replay(admission.doubts)
-        self.matches = admission.matches
-        self.admitted = admission.ingress
+        self.admission = self.context.admission(
+            attachment.security_groups, permissive=self.permissive
+        )
+        self.replay(self.admission.doubts)
+        self.admitted = self.admission.ingress
         if attachment.listeners:
             self.admitted = self.admitted & self.listeners()
         if not subnets:
@@ -167,23 +168,24 @@ class _Walker:
             self.entry(address, vpc_address, gate, admitted - taken if taken else admitted)
 
     def clients(self, subnet: Subnet | None, vpc: Vpc | None) -> FlowSet:
-        """Steps 2: internet sources of each family the attachment has a public address in."""
+        """Step 2: internet sources of each family the attachment has a public address in."""
         attachment = self.attachment
+        ipv4 = attachment.public_ipv4
         # R-IP-4: global IPv6 addresses need an IPv6 CIDR on the subnet.
         subnet_v6 = subnet is None or subnet.ipv6_cidr is not None or bool(subnet.unknowns)
-        addresses: tuple[tuple[Family, bool | None, str], ...] = (
-            (4, attachment.public_ipv4, "public IPv4 address"),
-            (6, attachment.ipv6 if subnet_v6 else False, "IPv6 address"),
-        )
-        parts: list[FlowSet] = []
-        for family, has, what in addresses:
-            if has is False:
-                continue
-            why = unknowns_or(attachment.unknowns, f"{what} of {attachment.resource} is unknown")
-            if has is None and self.doubt(why, FlowSet.universe(family)):
-                continue
-            parts.append(self.context.internet(vpc, family))
-        return FlowSet.union_all(parts)
+        ipv6 = attachment.ipv6 if subnet_v6 else False
+        if ipv4 is None and self.unknown_address(4, "public IPv4 address"):
+            ipv4 = False
+        if ipv6 is None and self.unknown_address(6, "IPv6 address"):
+            ipv6 = False
+        return self.context.clients(vpc, ipv4 is not False, ipv6 is not False)
+
+    def unknown_address(self, family: Family, what: str) -> bool:
+        """Record that whether the attachment has an address of `family` is unknown; return
+        True when the strict reading takes it to have none."""
+        attachment = self.attachment
+        why = unknowns_or(attachment.unknowns, f"{what} of {attachment.resource} is unknown")
+        return self.doubt(why, FlowSet.universe(family))
 
     def listeners(self) -> FlowSet:
         """Listeners restrict what can be opened to a service that only answers on them."""
@@ -274,6 +276,6 @@ class _Walker:
                 routes=gate.way.routes,
                 nacl_in=gate.nacl_in,
                 nacl_out=gate.nacl_out,
-                sg_rules=self.matches,
+                sg_rules=self.context.matches(self.admission, permissive=self.permissive),
             )
         )
