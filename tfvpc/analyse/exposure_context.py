@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tfvpc.analyse.exposure_subnets import DoubtFn, Recorded, Recorder, SubnetSteps, Way
+from tfvpc.analyse.exposure_subnets import (
+    DoubtFn,
+    Placement,
+    Recorded,
+    Recorder,
+    SubnetSteps,
+    Way,
+    placement,
+)
 from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.flows import TCP, NaclDecision, addresses_only, nacl_rule_flows
 from tfvpc.analyse.internet import internet_sources
@@ -104,7 +112,7 @@ class WalkContext:
         self._requests: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
         self._arrivals: dict[tuple[FlowSet, FlowSet], Arrival] = {}
         self._allowing: dict[tuple[str, bool, bool], _Allowing] = {}
-        self._gates: dict[tuple[str, bool], tuple[list[Gate], Recorded]] = {}
+        self._gates: dict[tuple[Placement, bool], tuple[list[Gate], Recorded]] = {}
         self._admissions: dict[tuple[tuple[str, ...], bool], Admission] = {}
         self._verdicts: dict[tuple[str, bool], _GroupVerdict] = {}
         self._matches: dict[tuple[tuple[str, ...], bool], tuple[SgMatch, ...]] = {}
@@ -158,8 +166,8 @@ class WalkContext:
 
     def gates(self, subnet: Subnet, *, permissive: bool) -> tuple[list[Gate], Recorded]:
         """Return the subnet's gates for one reading and the unknowns they lean on, once per
-        subnet."""
-        key = (subnet.address, permissive)
+        placement (`placement`)."""
+        key = (placement(subnet), permissive)
         found = self._gates.get(key)
         if found is None:
             recorder = Recorder(permissive)

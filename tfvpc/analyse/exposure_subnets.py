@@ -60,6 +60,20 @@ class Recorder:
         return True
 
 
+Placement = tuple[object, ...]
+"""What the steps of `SubnetSteps` read of a subnet (see `placement`)."""
+
+
+def placement(subnet: Subnet) -> Placement:
+    """Return everything `SubnetSteps` reads of a subnet: its NACLs, route tables and VPC, and
+    its own words for unknowns and its address, which it reads only when a NACL or a route
+    table is unknown or ambiguous. Subnets placed alike (those of a VPC that share a NACL and a
+    route table) share their steps."""
+    if len(subnet.nacls) == 1 and len(subnet.route_tables) == 1:
+        return (subnet.nacls, subnet.route_tables, subnet.vpc)
+    return (subnet.nacls, subnet.route_tables, subnet.vpc, subnet.unknowns, subnet.address)
+
+
 class SubnetSteps:
     """Steps 4 and 6 of a walk for one subnet, which every attachment in it shares: its NACLs
     and its ways to an internet gateway. Unknowns go to `doubt`, as in a walk."""
