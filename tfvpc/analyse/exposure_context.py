@@ -142,8 +142,9 @@ class WalkContext:
 
     def _canonical(self, flows: FlowSet) -> FlowSet:
         """Return one object for all sets equal to `flows`. VPCs built alike differ in their
-        own CIDRs only, which never hold internet clients, so their walks compute equal sets:
-        as one object they find each other in these memos by identity."""
+        own CIDRs only, which never hold internet clients, and the two readings of a model
+        without unknowns agree, so walks compute equal sets: as one object they find each
+        other in these memos by identity, and a reading's flows meet the other's at once."""
         return self._canon.setdefault(flows, flows)
 
     def arrival(self, admitted: FlowSet, gate: Gate) -> Arrival | None:
@@ -159,8 +160,10 @@ class WalkContext:
         if found is None:
             split = self.flows.return_split(requests, gate.outbound)
             # R-NACL-11 / §1.6: without any reply a tcp handshake never completes.
-            exposed = requests - split.none.restrict(protocols=(TCP, TCP))
-            found = Arrival(exposed, split.none & exposed, split.partial)
+            exposed = self._canonical(requests - split.none.restrict(protocols=(TCP, TCP)))
+            found = Arrival(
+                exposed, self._canonical(split.none & exposed), self._canonical(split.partial)
+            )
             self._arrivals[(requests, gate.outbound)] = found
         return found
 
@@ -215,7 +218,7 @@ class WalkContext:
         if nacl is None:
             return Gate(way, address, clients, FlowSet.universe(), (), ())
         inbound = self.flows.nacl_allowed(nacl, False, permissive=permissive)
-        outbound = self.flows.nacl_allowed(nacl, True, permissive=permissive)
+        outbound = self._canonical(self.flows.nacl_allowed(nacl, True, permissive=permissive))
         nacl_in = self.allowing(nacl, egress=False, permissive=permissive)
         nacl_out = self.allowing(nacl, egress=True, permissive=permissive)
         for reasons, affected in (*nacl_in.doubts, *nacl_out.doubts):
