@@ -10,11 +10,12 @@ naming every unknown they rest on (R-MODEL-1). Paths through an edge-associated 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from tfvpc.analyse.exposure_detours import detour_findings
 from tfvpc.analyse.exposure_evidence import (
-    FlowQuestions,
+    EvidenceMemo,
     fix_for,
     location_of,
     path_of,
@@ -126,7 +127,7 @@ class _Report:
         self._internet: dict[tuple[str | None, ...], FlowSet] = {}
         self._sources: dict[tuple[FlowSet, FlowSet], list[str]] = {}
         self._described: dict[tuple[str, ...], str] = {}
-        self.questions = FlowQuestions()
+        self.evidence = EvidenceMemo()
 
     def resource_findings(
         self, resource: str, attachments: list[Attachment], loose: list[Walk]
@@ -203,10 +204,10 @@ class _Report:
         """Return the finding of one protocol group of one resource under one reading."""
         network = self.network
         flows = group.flows
-        uses = uses_of(entries, flows, self.questions)
+        uses = uses_of(entries, flows, self.evidence)
         ports = group.ports()
         sources = self.sources(flows, (use.entry.vpc for use in uses))
-        path = path_of(network, resource, uses, self.questions)
+        path = path_of(network, resource, uses, self.evidence)
         gateways = list(dict.fromkeys(use.entry.gateway for use in uses))
         verb = "accepts" if certainty == "definite" else "may accept"
         message = (
@@ -239,10 +240,16 @@ def severity_of(label: str, ports: PortRanges | None) -> Severity:
     if label == "all":
         return Severity.CRITICAL
     if label in ("tcp", "udp") and ports:
-        if ports == ((0, PORT_MAX),) or any(
-            lo <= port <= hi for port in ADMIN_PORTS for lo, hi in ports
-        ):
+        if ports == ((0, PORT_MAX),) or any(_holds_admin_port(lo, hi) for lo, hi in ports):
             return Severity.CRITICAL
         if label == "tcp" and all(p in WEB_PORTS for lo, hi in ports for p in range(lo, hi + 1)):
             return Severity.LOW
     return Severity.HIGH
+
+
+_SORTED_ADMIN_PORTS = sorted(ADMIN_PORTS)
+
+
+def _holds_admin_port(lo: int, hi: int) -> bool:
+    index = bisect_left(_SORTED_ADMIN_PORTS, lo)
+    return index < len(_SORTED_ADMIN_PORTS) and _SORTED_ADMIN_PORTS[index] <= hi

@@ -113,6 +113,7 @@ class WalkContext:
         self._arrivals: dict[tuple[FlowSet, FlowSet], Arrival] = {}
         self._allowing: dict[tuple[str, bool, bool], _Allowing] = {}
         self._gates: dict[tuple[Placement, bool], tuple[list[Gate], Recorded]] = {}
+        self._subnet_gates: dict[tuple[str, bool], tuple[list[Gate], Recorded]] = {}
         self._admissions: dict[tuple[tuple[str, ...], bool], Admission] = {}
         self._verdicts: dict[tuple[str, bool], _GroupVerdict] = {}
         self._matches: dict[tuple[tuple[str, ...], bool], tuple[SgMatch, ...]] = {}
@@ -169,13 +170,16 @@ class WalkContext:
 
     def gates(self, subnet: Subnet, *, permissive: bool) -> tuple[list[Gate], Recorded]:
         """Return the subnet's gates for one reading and the unknowns they lean on, once per
-        placement (`placement`)."""
-        key = (placement(subnet), permissive)
-        found = self._gates.get(key)
+        subnet, computed once per placement (`placement`)."""
+        found = self._subnet_gates.get((subnet.address, permissive))
         if found is None:
-            recorder = Recorder(permissive)
-            gates = self.gates_of(subnet, subnet.vpc, subnet, permissive, recorder.doubt)
-            found = self._gates[key] = (gates, tuple(recorder.doubts))
+            key = (placement(subnet), permissive)
+            found = self._gates.get(key)
+            if found is None:
+                recorder = Recorder(permissive)
+                gates = self.gates_of(subnet, subnet.vpc, subnet, permissive, recorder.doubt)
+                found = self._gates[key] = (gates, tuple(recorder.doubts))
+            self._subnet_gates[(subnet.address, permissive)] = found
         return found
 
     def gates_of(

@@ -29,16 +29,26 @@ from tfvpc.space import Family, FlowSet
 _FAMILIES: tuple[Family, ...] = (4, 6)
 
 
-class FlowQuestions:
-    """The flow-set questions evidence asks of every finding (which part of an entry's flows it
-    carries, does a rule's or route's set meet that part, which replies does it need), answered
-    once per distinct sets: findings on resources alike ask them of equal sets. Belongs to one
-    analysis."""
+class EvidenceMemo:
+    """What evidence asks again and again, answered once per analysis: the flow-set questions
+    of every finding (which part of an entry's flows it carries, does a rule's or route's set
+    meet that part, which replies does it need), once per distinct sets, since findings on
+    resources alike ask them of equal sets; and the hops of their paths, once per distinct
+    object and detail."""
 
     def __init__(self) -> None:
         self._parts: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
         self._meets: dict[tuple[FlowSet, FlowSet], bool] = {}
         self._replies: dict[FlowSet, FlowSet] = {}
+        self._hops: dict[tuple[str, str | None], Hop] = {}
+
+    def hop(self, name: str, detail: str | None = None) -> Hop:
+        """Return ``Hop(hop=name, detail=detail)``."""
+        key = (name, detail)
+        found = self._hops.get(key)
+        if found is None:
+            found = self._hops[key] = Hop(hop=name, detail=detail)
+        return found
 
     def part(self, first: FlowSet, second: FlowSet) -> FlowSet:
         """Return ``first & second``, one object per distinct pair (so that questions about
@@ -75,10 +85,10 @@ class Use:
 
 
 def uses_of(
-    entries: Iterable[Entry], flows: FlowSet, questions: FlowQuestions | None = None
+    entries: Iterable[Entry], flows: FlowSet, memo: EvidenceMemo | None = None
 ) -> list[Use]:
     """Return the entries that carry some of `flows`, with the part and its admitting rules."""
-    ask = questions or FlowQuestions()
+    ask = memo or EvidenceMemo()
     out: list[Use] = []
     for entry in entries:
         part = ask.part(entry.exposed, flows)
@@ -98,21 +108,21 @@ def internet_of(network: Network, vpcs: Iterable[str | None]) -> FlowSet:
 
 
 def path_of(
-    network: Network, resource: str, uses: Sequence[Use], questions: FlowQuestions | None = None
+    network: Network, resource: str, uses: Sequence[Use], memo: EvidenceMemo | None = None
 ) -> list[Hop]:
     """Return internet -> gateway -> route table -> NACL -> security groups -> public address
     -> resource, each hop once, naming the routes and rules that let the flows through."""
-    ask = questions or FlowQuestions()
+    ask = memo or EvidenceMemo()
     middle: list[Hop] = []
     last: list[str] = []
     for use in uses:
         entry, part = use.entry, use.part
-        middle.append(Hop(hop=entry.gateway))
+        middle.append(ask.hop(entry.gateway))
         if entry.route_table is not None:
             routes = [
                 describe_route(s.route) for s in entry.routes if ask.meets(s.destinations, part)
             ]
-            middle.append(Hop(hop=entry.route_table, detail="; ".join(routes) or None))
+            middle.append(ask.hop(entry.route_table, "; ".join(routes) or None))
         if entry.nacl is not None:
             replies = ask.replies(part)
             rules = [
@@ -123,10 +133,9 @@ def path_of(
                 for r, f in entry.nacl_out
                 if ask.meets(f, replies)
             ]
-            middle.append(Hop(hop=entry.nacl, detail="; ".join(rules) or None))
+            middle.append(ask.hop(entry.nacl, "; ".join(rules) or None))
         middle.extend(
-            Hop(hop=match.group, detail=describe_sg_rule(match.rule, match.group))
-            for match in use.matches
+            ask.hop(match.group, describe_sg_rule(match.rule, match.group)) for match in use.matches
         )
         for hop in _address_hops(network, entry, part):
             if hop.hop == resource:
@@ -135,7 +144,7 @@ def path_of(
                 middle.append(hop)
         last.extend(_listener_details(entry.attachment))
     final = Hop(hop=resource, detail="; ".join(dict.fromkeys(d for d in last if d)) or None)
-    return [Hop(hop="internet"), *dict.fromkeys(middle), final]
+    return [ask.hop("internet"), *dict.fromkeys(middle), final]
 
 
 def _address_hops(network: Network, entry: Entry, part: FlowSet) -> list[Hop]:

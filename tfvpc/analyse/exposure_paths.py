@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tfvpc.analyse.exposure_context import Admission, Gate, SgMatch, WalkContext
+from tfvpc.analyse.exposure_context import Admission, Arrival, Gate, SgMatch, WalkContext
 from tfvpc.analyse.exposure_subnets import Recorded, unknowns_or
 from tfvpc.analyse.flows import NaclDecision
 from tfvpc.analyse.routing import RouteShare
@@ -100,8 +100,6 @@ class _Walker:
         self.attachment = attachment
         self.permissive = permissive
         self.result = Walk()
-        self.admission = Admission((), FlowSet.empty(), ())
-        self.admitted = FlowSet.empty()
         self._seen: set[Doubt] = set()
 
     def doubt(self, reasons: Iterable[str], affected: FlowSet) -> bool:
@@ -125,24 +123,31 @@ class _Walker:
             why = unknowns_or(attachment.unknowns, f"subnet of {attachment.resource} is {what}")
             if self.doubt(why, FlowSet.universe()):
                 return
-        self.admission = self.context.admission(
-            attachment.security_groups, permissive=self.permissive
-        )
-        self.replay(self.admission.doubts)
-        self.admitted = self.admission.ingress
+        admission = self.context.admission(attachment.security_groups, permissive=self.permissive)
+        if admission.doubts:
+            self.replay(admission.doubts)
+        admitted = admission.ingress
         if attachment.listeners:
-            self.admitted = self.admitted & self.listeners()
+            admitted = admitted & self.listeners()
         if not subnets:
-            self.subnet(None, None)
+            self.subnet(None, None, admission, admitted)
         for address in subnets:
             subnet = self.network.subnets.get(address)
             if subnet is None and self.doubt(
                 [f"subnet {address} is not in the input"], FlowSet.universe()
             ):
                 continue
-            self.subnet(address, subnet)
+            self.subnet(address, subnet, admission, admitted)
 
-    def subnet(self, address: str | None, subnet: Subnet | None) -> None:
+    def subnet(
+        self,
+        address: str | None,
+        subnet: Subnet | None,
+        admission: Admission,
+        admitted: FlowSet,
+    ) -> None:
+        """Steps 2 to 7 in one subnet (None: an unknown one) for what the security groups
+        and listeners admit."""
         if (
             subnet is not None
             and subnet.unknowns
@@ -157,15 +162,19 @@ class _Walker:
         redirected: dict[str, FlowSet] = {}
         if address is not None and subnet is not None and vpc_address is not None:
             redirected = self.detours(address, subnet, vpc_address, clients)
-        admitted = self.context.meet(clients, self.admitted)
+        admitted = self.context.meet(clients, admitted)
         if subnet is None:
             gates = self.context.gates_of(None, None, self.attachment, self.permissive, self.doubt)
         else:
             gates, recorded = self.context.gates(subnet, permissive=self.permissive)
-            self.replay(recorded)
+            if recorded:
+                self.replay(recorded)
         for gate in gates:
             taken = redirected.get(gate.way.gateway)
-            self.entry(address, vpc_address, gate, admitted - taken if taken else admitted)
+            here = admitted - taken if taken else admitted
+            arrival = self.context.arrival(here, gate)
+            if arrival is not None:
+                self.entry(address, vpc_address, gate, arrival, admission)
 
     def clients(self, subnet: Subnet | None, vpc: Vpc | None) -> FlowSet:
         """Step 2: internet sources of each family the attachment has a public address in."""
@@ -257,11 +266,15 @@ class _Walker:
         reasons = uncertain or (f"{table.address} may send traffic for {address} to an appliance",)
         return sources if self.doubt(reasons, sources) else FlowSet.empty()
 
-    def entry(self, subnet: str | None, vpc: str | None, gate: Gate, admitted: FlowSet) -> None:
-        """Steps 4, 6 and 7 through one gate: what arrives, and the evidence."""
-        arrival = self.context.arrival(admitted, gate)
-        if arrival is None:
-            return
+    def entry(
+        self,
+        subnet: str | None,
+        vpc: str | None,
+        gate: Gate,
+        arrival: Arrival,
+        admission: Admission,
+    ) -> None:
+        """Record the way in through one gate, with the evidence (steps 4 to 7)."""
         self.result.entries.append(
             Entry(
                 attachment=self.attachment,
@@ -276,6 +289,6 @@ class _Walker:
                 routes=gate.way.routes,
                 nacl_in=gate.nacl_in,
                 nacl_out=gate.nacl_out,
-                sg_rules=self.context.matches(self.admission, permissive=self.permissive),
+                sg_rules=self.context.matches(admission, permissive=self.permissive),
             )
         )
