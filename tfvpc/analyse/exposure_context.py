@@ -94,6 +94,7 @@ class _GroupVerdict:
 
 
 _KEPT = _GroupVerdict(True, ())
+_DROPPED = _GroupVerdict(False, ())
 
 
 class WalkContext:
@@ -262,7 +263,10 @@ class WalkContext:
             # R-LB-4: nothing filters an attachment without security groups (an NLB without
             # SGs); the builder already gave the default SG to everything that gets one.
             ingress = (
-                self.flows.group_union(kept, "ingress", permissive=permissive)
+                FlowSet.union_all(
+                    self.flows.group_flows(group, "ingress", permissive=permissive)
+                    for group in kept
+                )
                 if groups
                 else FlowSet.universe()
             )
@@ -272,22 +276,24 @@ class WalkContext:
 
     def verdict(self, group: str, *, permissive: bool) -> _GroupVerdict:
         """Return whether one reading keeps a security group and the unknowns of the group and
-        its ingress rules it leans on, once per group."""
+        its ingress rules it leans on, once per group: the permissive reading keeps every
+        group and records its unknowns, the strict one drops a group that has unknowns
+        (R-MODEL-1; a rule with unknowns has no flows under it, see `flows.sg_rule_flows`)."""
         key = (group, permissive)
         found = self._verdicts.get(key)
         if found is None:
-            recorder = Recorder(permissive)
             known = self.network.security_groups.get(group)
-            kept = True
-            if known is not None and known.unknowns:
-                affected = self.flows.group_flows(group, "ingress", permissive=permissive)
-                kept = not recorder.doubt(known.unknowns, affected)
-            if kept:
-                for rule, flows in self.flows.group_rules(group, "ingress", permissive=permissive):
-                    if rule.unknowns:
-                        recorder.doubt(rule.unknowns, flows)
-            doubts = tuple(recorder.doubts)
-            found = _KEPT if kept and not doubts else _GroupVerdict(kept, doubts)
+            unsure = known is not None and bool(known.unknowns)
+            if not permissive:
+                found = _DROPPED if unsure else _KEPT
+            else:
+                doubts: list[tuple[tuple[str, ...], FlowSet]] = []
+                if known is not None and unsure:
+                    affected = self.flows.group_flows(group, "ingress", permissive=True)
+                    doubts.append((known.unknowns, affected))
+                rules = self.flows.group_rules(group, "ingress", permissive=True)
+                doubts.extend((rule.unknowns, flows) for rule, flows in rules if rule.unknowns)
+                found = _GroupVerdict(True, tuple(doubts)) if doubts else _KEPT
             self._verdicts[key] = found
         return found
 
