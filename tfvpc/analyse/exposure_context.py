@@ -40,14 +40,14 @@ class SgMatch:
     flows: FlowSet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Gate:
     """One way to an internet gateway through one NACL candidate of a subnet (steps 4, 6, 7).
 
     `reach` are the internet clients (as seen from the subnet's VPC) that the way routes to
     `way.gateway`, on the flows the NACL lets in; `outbound` what it lets out, for the
     replies. `nacl_in`/`nacl_out` are its allowing decisions (empty when the NACL is not
-    known).
+    known). A gate is made once per placement and reading, and is itself its identity.
     """
 
     way: Way

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tfvpc.analyse.exposure_context import SgMatch
+from tfvpc.analyse.exposure_context import Gate, SgMatch
 from tfvpc.analyse.exposure_paths import Doubt, Entry
 from tfvpc.analyse.exposure_subnets import UNKNOWN_GATEWAY
 from tfvpc.analyse.exposure_text import (
@@ -41,6 +41,7 @@ class EvidenceMemo:
         self._meets: dict[tuple[FlowSet, FlowSet], bool] = {}
         self._replies: dict[FlowSet, FlowSet] = {}
         self._hops: dict[tuple[str, str | None], Hop] = {}
+        self._gate_hops: dict[tuple[Gate, FlowSet], tuple[Hop, ...]] = {}
 
     def hop(self, name: str, detail: str | None = None) -> Hop:
         """Return ``Hop(hop=name, detail=detail)``."""
@@ -48,6 +49,14 @@ class EvidenceMemo:
         found = self._hops.get(key)
         if found is None:
             found = self._hops[key] = Hop(hop=name, detail=detail)
+        return found
+
+    def gate_hops(self, gate: Gate, part: FlowSet) -> tuple[Hop, ...]:
+        """Return `_gate_hops(gate, part)`, once per gate and distinct part."""
+        key = (gate, part)
+        found = self._gate_hops.get(key)
+        if found is None:
+            found = self._gate_hops[key] = _gate_hops(gate, part, self)
         return found
 
     def part(self, first: FlowSet, second: FlowSet) -> FlowSet:
@@ -117,23 +126,7 @@ def path_of(
     last: list[str] = []
     for use in uses:
         entry, part = use.entry, use.part
-        middle.append(ask.hop(entry.gateway))
-        if entry.route_table is not None:
-            routes = [
-                describe_route(s.route) for s in entry.routes if ask.meets(s.destinations, part)
-            ]
-            middle.append(ask.hop(entry.route_table, "; ".join(routes) or None))
-        if entry.nacl is not None:
-            replies = ask.replies(part)
-            rules = [
-                f"inbound {describe_nacl_rule(r)}" for r, f in entry.nacl_in if ask.meets(f, part)
-            ]
-            rules += [
-                f"outbound {describe_nacl_rule(r)}"
-                for r, f in entry.nacl_out
-                if ask.meets(f, replies)
-            ]
-            middle.append(ask.hop(entry.nacl, "; ".join(rules) or None))
+        middle.extend(ask.gate_hops(entry.gate, part))
         middle.extend(
             ask.hop(match.group, describe_sg_rule(match.rule, match.group)) for match in use.matches
         )
@@ -145,6 +138,24 @@ def path_of(
         last.extend(_listener_details(entry.attachment))
     final = Hop(hop=resource, detail="; ".join(dict.fromkeys(d for d in last if d)) or None)
     return [ask.hop("internet"), *dict.fromkeys(middle), final]
+
+
+def _gate_hops(gate: Gate, part: FlowSet, memo: EvidenceMemo) -> tuple[Hop, ...]:
+    """Return the internet gateway, the route table and the NACL of a gate, naming the routes
+    and rules that let `part` through (the NACL's outbound rules: its replies)."""
+    way = gate.way
+    hops = [memo.hop(way.gateway)]
+    if way.table is not None:
+        routes = [describe_route(s.route) for s in way.routes if memo.meets(s.destinations, part)]
+        hops.append(memo.hop(way.table, "; ".join(routes) or None))
+    if gate.nacl is not None:
+        replies = memo.replies(part)
+        rules = [f"inbound {describe_nacl_rule(r)}" for r, f in gate.nacl_in if memo.meets(f, part)]
+        rules += [
+            f"outbound {describe_nacl_rule(r)}" for r, f in gate.nacl_out if memo.meets(f, replies)
+        ]
+        hops.append(memo.hop(gate.nacl, "; ".join(rules) or None))
+    return tuple(hops)
 
 
 def _address_hops(network: Network, entry: Entry, part: FlowSet) -> list[Hop]:

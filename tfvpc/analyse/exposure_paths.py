@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from tfvpc.analyse.exposure_context import Admission, Arrival, Gate, SgMatch, WalkContext
 from tfvpc.analyse.exposure_subnets import Recorded, unknowns_or
-from tfvpc.analyse.flows import NaclDecision
 from tfvpc.analyse.routing import RouteShare
 from tfvpc.model import Attachment, RouteTable, Subnet, Vpc
 from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet
@@ -41,27 +40,31 @@ class Doubt:
 class Entry:
     """One way in: internet -> gateway -> route table -> NACL -> security groups -> attachment.
 
+    `gate` is the route table's way to the internet gateway and the NACL the flows pass.
     `exposed` are the flows that arrive; `no_reply` the part of them (never tcp, which cannot
     complete a handshake without replies) whose replies the outbound NACL drops entirely,
     `partial_reply` the part whose replies depend on the client's ephemeral range (R-NACL-11).
-    `routes` carry each client to `gateway`; their destinations are address sets open in
-    protocol and port. `nacl_in`/`nacl_out` are the allowing decisions of the NACL; `sg_rules`
-    is empty when no security group filters the attachment (R-LB-4).
+    `sg_rules` is empty when no security group filters the attachment (R-LB-4).
     """
 
     attachment: Attachment
     subnet: str | None
     vpc: str | None
-    route_table: str | None
-    nacl: str | None
-    gateway: str
+    gate: Gate
     exposed: FlowSet
     no_reply: FlowSet
     partial_reply: FlowSet
-    routes: tuple[RouteShare, ...]
-    nacl_in: tuple[NaclDecision, ...]
-    nacl_out: tuple[NaclDecision, ...]
     sg_rules: tuple[SgMatch, ...]
+
+    @property
+    def gateway(self) -> str:
+        """Return the internet gateway the flows come through."""
+        return self.gate.way.gateway
+
+    @property
+    def nacl(self) -> str | None:
+        """Return the NACL the flows pass (None: one that is not known)."""
+        return self.gate.nacl
 
 
 @dataclass(frozen=True)
@@ -280,15 +283,10 @@ class _Walker:
                 attachment=self.attachment,
                 subnet=subnet,
                 vpc=vpc,
-                route_table=gate.way.table,
-                nacl=gate.nacl,
-                gateway=gate.way.gateway,
+                gate=gate,
                 exposed=arrival.exposed,
                 no_reply=arrival.no_reply,
                 partial_reply=arrival.partial_reply,
-                routes=gate.way.routes,
-                nacl_in=gate.nacl_in,
-                nacl_out=gate.nacl_out,
                 sg_rules=self.context.matches(admission, permissive=self.permissive),
             )
         )
