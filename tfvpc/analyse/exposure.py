@@ -174,10 +174,7 @@ class _Report:
         internet = self._internet.get(seen)
         if internet is None:
             internet = self._internet[seen] = FlowSet.union_all(
-                self.context.clients(
-                    self.network.vpcs.get(vpc) if vpc else None, ipv4=True, ipv6=True
-                )
-                for vpc in seen
+                self.context.clients(vpc or None, ipv4=True, ipv6=True) for vpc in seen
             )
         key = (flows, internet)
         found = self._sources.get(key)

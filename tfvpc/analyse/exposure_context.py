@@ -25,7 +25,7 @@ from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.flows import TCP, NaclDecision, addresses_only, nacl_rule_flows
 from tfvpc.analyse.internet import internet_sources
 from tfvpc.analyse.routing import RoutingIndex
-from tfvpc.model import Nacl, Network, Node, RouteTable, SgRule, Subnet, Vpc
+from tfvpc.model import Nacl, Network, Node, RouteTable, SgRule, Subnet
 from tfvpc.space import Family, FlowSet
 
 _FAMILIES: tuple[Family, ...] = (4, 6)
@@ -119,12 +119,13 @@ class WalkContext:
         self._verdicts: dict[tuple[str, bool], _GroupVerdict] = {}
         self._matches: dict[tuple[tuple[str, ...], bool], tuple[SgMatch, ...]] = {}
 
-    def clients(self, vpc: Vpc | None, ipv4: bool, ipv6: bool) -> FlowSet:
-        """Return the internet sources of the families asked for, as seen from `vpc` (step 2),
-        once per VPC and families."""
-        key = (vpc.address if vpc is not None else None, ipv4, ipv6)
+    def clients(self, vpc_address: str | None, ipv4: bool, ipv6: bool) -> FlowSet:
+        """Return the internet sources of the families asked for, as seen from the VPC (step 2;
+        None or a VPC not in the input: an unknown one), once per VPC and families."""
+        key = (vpc_address, ipv4, ipv6)
         found = self._clients.get(key)
         if found is None:
+            vpc = self.network.vpcs.get(vpc_address) if vpc_address is not None else None
             found = FlowSet.union_all(
                 internet_sources(vpc, family)
                 for family, asked in zip(_FAMILIES, (ipv4, ipv6), strict=True)
@@ -200,8 +201,7 @@ class WalkContext:
         # it lets the same requests through; the VPC's own CIDRs (usually private, so never
         # clients) are then no longer carved out of its ways, and VPCs built alike share their
         # gates' flow sets.
-        known = self.network.vpcs.get(vpc) if vpc is not None else None
-        internet = self.clients(known, ipv4=True, ipv6=True)
+        internet = self.clients(vpc, ipv4=True, ipv6=True)
         return [
             self.gate(self.meet(way.clients, internet), way, address, nacl, permissive, doubt)
             for way in steps.ways(subnet, vpc, owner)

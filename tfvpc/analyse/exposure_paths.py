@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from tfvpc.analyse.exposure_context import Admission, Arrival, Gate, SgMatch, WalkContext
 from tfvpc.analyse.exposure_subnets import Recorded, unknowns_or
 from tfvpc.analyse.routing import RouteShare
-from tfvpc.model import Attachment, RouteTable, Subnet, Vpc
+from tfvpc.model import Attachment, RouteTable, Subnet
 from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet
 
 __all__ = ["Detour", "Doubt", "Entry", "Walk", "WalkContext", "walk"]
@@ -157,14 +157,15 @@ class _Walker:
             and self.doubt(subnet.unknowns, FlowSet.universe())
         ):
             return
-        vpc_address = subnet.vpc if subnet is not None else None
-        vpc = self.network.vpcs.get(vpc_address) if vpc_address is not None else None
+        vpc = subnet.vpc if subnet is not None else None
         clients = self.clients(subnet, vpc)
         if not clients:
             return
         redirected: dict[str, FlowSet] = {}
-        if address is not None and subnet is not None and vpc_address is not None:
-            redirected = self.detours(address, subnet, vpc_address, clients)
+        if address is not None and subnet is not None and vpc is not None:
+            edges = self.context.edge_tables(vpc)
+            if edges:
+                redirected = self.detours(address, subnet, vpc, edges, clients)
         admitted = self.context.meet(clients, admitted)
         if subnet is None:
             gates = self.context.gates_of(None, None, self.attachment, self.permissive, self.doubt)
@@ -177,9 +178,9 @@ class _Walker:
             here = admitted - taken if taken else admitted
             arrival = self.context.arrival(here, gate)
             if arrival is not None:
-                self.entry(address, vpc_address, gate, arrival, admission)
+                self.entry(address, vpc, gate, arrival, admission)
 
-    def clients(self, subnet: Subnet | None, vpc: Vpc | None) -> FlowSet:
+    def clients(self, subnet: Subnet | None, vpc: str | None) -> FlowSet:
         """Step 2: internet sources of each family the attachment has a public address in."""
         attachment = self.attachment
         ipv4 = attachment.public_ipv4
@@ -220,13 +221,18 @@ class _Walker:
             self.doubt(reasons, affected)
 
     def detours(
-        self, address: str, subnet: Subnet, vpc: str, clients: FlowSet
+        self,
+        address: str,
+        subnet: Subnet,
+        vpc: str,
+        edges: list[tuple[RouteTable, str]],
+        clients: FlowSet,
     ) -> dict[str, FlowSet]:
-        """Step 3 (R-RT-3): record the appliance detours of the ingress tables of the VPC's
-        internet gateways; return per gateway the clients that certainly take a detour, which
-        the walk does not follow further (the strict reading also drops possible ones)."""
+        """Step 3 (R-RT-3): record the appliance detours of `edges`, the ingress tables of the
+        VPC's internet gateways; return per gateway the clients that certainly take a detour,
+        which the walk does not follow further (the strict reading also drops possible ones)."""
         redirected: dict[str, FlowSet] = {}
-        for table, gateway in self.context.edge_tables(vpc):
+        for table, gateway in edges:
             for family in clients.families():
                 taken = self.detour(address, subnet, vpc, gateway, table, family, clients)
                 redirected[gateway] = redirected.get(gateway, FlowSet.empty()) | taken
