@@ -125,12 +125,14 @@ class WalkContext:
         key = (vpc_address, ipv4, ipv6)
         found = self._clients.get(key)
         if found is None:
-            vpc = self.network.vpcs.get(vpc_address) if vpc_address is not None else None
-            found = FlowSet.union_all(
-                internet_sources(vpc, family)
-                for family, asked in zip(_FAMILIES, (ipv4, ipv6), strict=True)
-                if asked
-            )
+            if ipv4 and ipv6:
+                ipv4_only = self.clients(vpc_address, True, False)
+                found = ipv4_only | self.clients(vpc_address, False, True)
+            elif ipv4 or ipv6:
+                vpc = self.network.vpcs.get(vpc_address) if vpc_address is not None else None
+                found = internet_sources(vpc, 4 if ipv4 else 6)
+            else:
+                found = FlowSet.empty()
             found = self._clients[key] = self._canonical(found)
         return found
 
