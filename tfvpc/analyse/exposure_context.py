@@ -1,10 +1,11 @@
 """What the §1.6 walks over one network share, computed once per analysis (semantics.md).
 
-Most of a walk depends not on the attachment but on its subnet (NACL candidates and ways to an
-internet gateway, steps 4, 6 and 7) and on its set of security groups (step 5). Attachments of
-an auto-scaling group, a `count` or one module share these, so `WalkContext` computes each
-once per subnet or group set and reading, recording the unknowns it leaned on for every walk
-to replay in the same order. Flow sets are memoised by content, so that VPCs built alike (which
+Most of a walk depends not on the attachment but on its subnet's placement (NACL candidates
+and ways to an internet gateway, steps 4, 6 and 7) and on its set of security groups (step 5).
+Attachments of an auto-scaling group, a `count` or one module share these, and so do the
+subnets of a VPC that share a NACL and a route table, so `WalkContext` computes each once per
+placement or group set and reading, recording the unknowns it leaned on for every walk to
+replay in the same order. Flow sets are memoised by content, so that VPCs built alike (which
 differ in their own CIDRs only, never internet clients) meet the same sets once.
 """
 
@@ -146,10 +147,10 @@ class WalkContext:
         return found
 
     def _canonical(self, flows: FlowSet) -> FlowSet:
-        """Return one object for all sets equal to `flows`. VPCs built alike differ in their
-        own CIDRs only, which never hold internet clients, and the two readings of a model
-        without unknowns agree, so walks compute equal sets: as one object they find each
-        other in these memos by identity, and a reading's flows meet the other's at once."""
+        """Return one object for all sets equal to `flows`. Walks compute many equal sets (VPCs
+        built alike differ in their own CIDRs only, which never hold internet clients; the two
+        readings agree where nothing is unknown): as one object they find each other in these
+        memos by identity, and combine with each other at once."""
         return self._canon.setdefault(flows, flows)
 
     def arrival(self, admitted: FlowSet, gate: Gate) -> Arrival | None:
@@ -279,8 +280,8 @@ class WalkContext:
     def verdict(self, group: str, *, permissive: bool) -> _GroupVerdict:
         """Return whether one reading keeps a security group and the unknowns of the group and
         its ingress rules it leans on, once per group: the permissive reading keeps every
-        group and records its unknowns, the strict one drops a group that has unknowns
-        (R-MODEL-1; a rule with unknowns has no flows under it, see `flows.sg_rule_flows`)."""
+        group and records its unknowns, the strict one drops a group that has unknowns and
+        records nothing (R-MODEL-1)."""
         key = (group, permissive)
         found = self._verdicts.get(key)
         if found is None:

@@ -1,9 +1,10 @@
 """Steps 4, 6 and 7 of the §1.6 walk for one subnet: its NACL candidates and its ways to an
 internet gateway (semantics.md).
 
-They depend on the subnet and the reading only, so every attachment in the subnet shares them:
-`WalkContext` computes them once per subnet and reading with a `Recorder` standing in for a
-walk's `doubt`, and each walk replays the unknowns they leaned on.
+They depend on the subnet's placement (`placement`) and the reading only, so every attachment
+in the subnet, and in subnets placed alike, shares them: `WalkContext` computes them once per
+placement and reading with a `Recorder` standing in for a walk's `doubt`, and each walk
+replays the unknowns they leaned on.
 """
 
 from __future__ import annotations
