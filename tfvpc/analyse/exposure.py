@@ -127,6 +127,7 @@ class _Report:
         self._internet: dict[tuple[str | None, ...], FlowSet] = {}
         self._sources: dict[tuple[FlowSet, FlowSet], list[str]] = {}
         self._described: dict[tuple[str, ...], str] = {}
+        self._ports: dict[ProtocolGroup, PortRanges | None] = {}
         self.evidence = EvidenceMemo()
 
     def resource_findings(
@@ -182,6 +183,12 @@ class _Report:
             found = self._sources[key] = source_cidrs(flows, internet)
         return found
 
+    def ports(self, group: ProtocolGroup) -> PortRanges | None:
+        """Return `group.ports()`, once per distinct group."""
+        if group not in self._ports:
+            self._ports[group] = group.ports()
+        return self._ports[group]
+
     def describe_cidrs(self, cidrs: list[str]) -> str:
         """Return `describe_cidrs(cidrs)`, once per distinct list."""
         key = tuple(cidrs)
@@ -202,7 +209,7 @@ class _Report:
         network = self.network
         flows = group.flows
         uses = uses_of(entries, flows, self.evidence)
-        ports = group.ports()
+        ports = self.ports(group)
         sources = self.sources(flows, (use.entry.vpc for use in uses))
         path = path_of(network, resource, uses, self.evidence)
         gateways = list(dict.fromkeys(use.entry.gateway for use in uses))
@@ -210,7 +217,7 @@ class _Report:
         message = (
             f"{resource} {verb} {describe_traffic(group.label, ports, group.excluded)} from the "
             f"internet ({self.describe_cidrs(sources)}) via {describe_names(gateways)}"
-            f"{reply_notes(uses)}"
+            f"{reply_notes(uses, self.evidence)}"
         )
         if certainty == "possible":
             message += f", resting on unknowns: {'; '.join(reasons_for(doubts, flows))}"

@@ -222,15 +222,14 @@ def groups_of(uses: Sequence[Use]) -> list[str]:
     return list(dict.fromkeys(match.group for use in uses for match in use.matches))
 
 
-def reply_notes(uses: Sequence[Use]) -> str:
+def reply_notes(uses: Sequence[Use], memo: EvidenceMemo | None = None) -> str:
     """Return the parenthesised note on replies the outbound NACL drops (R-NACL-11), or ''."""
+    ask = memo or EvidenceMemo()
     silent = [
-        use.entry.nacl or "the NACL" for use in uses if not use.entry.no_reply.isdisjoint(use.part)
+        use.entry.nacl or "the NACL" for use in uses if ask.meets(use.entry.no_reply, use.part)
     ]
     partial = [
-        use.entry.nacl or "the NACL"
-        for use in uses
-        if not use.entry.partial_reply.isdisjoint(use.part)
+        use.entry.nacl or "the NACL" for use in uses if ask.meets(use.entry.partial_reply, use.part)
     ]
     notes = []
     if silent:
