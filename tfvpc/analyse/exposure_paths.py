@@ -10,6 +10,10 @@ Per candidate subnet, route table, NACL and internet gateway the walk yields an 
 flows that arrive (client address = the internet source), plus the evidence for any part of
 them. Paths through an edge-associated ingress table that sends the subnet's traffic to an
 appliance are `Detour`s, not evaluated further (R-RT-3).
+
+What a walk shares with other walks (a subnet's gates, a group set's admission, flow sets) is
+computed once by the `WalkContext` (`exposure_context`, `exposure_subnets`); a walk adds what is
+its attachment's own: its addresses, subnets, listeners and the evidence it yields.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from tfvpc.analyse.routing import RouteShare
 from tfvpc.model import Attachment, RouteTable, Subnet
 from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet
 
+# WalkContext is part of this module's interface: every analyser that walks builds one.
 __all__ = ["Detour", "Doubt", "Entry", "Walk", "WalkContext", "walk"]
 
 _FAMILIES: tuple[Family, ...] = (4, 6)
