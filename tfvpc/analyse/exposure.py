@@ -10,12 +10,13 @@ naming every unknown they rest on (R-MODEL-1). Paths through an edge-associated 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from tfvpc.analyse.exposure_detours import detour_findings
 from tfvpc.analyse.exposure_evidence import (
+    EvidenceMemo,
     fix_for,
-    internet_of,
     location_of,
     path_of,
     reasons_for,
@@ -82,21 +83,19 @@ def find_exposures(network: Network) -> list[Finding]:
     """Return the TFV101 findings of the network, sorted by resource, protocol and ports."""
     context = WalkContext(network)
     by_resource: dict[str, list[Attachment]] = {}
-    for address in sorted(network.attachments):
-        attachment = network.attachments[address]
+    addressable: set[str] = set()
+    for _, attachment in sorted(network.attachments.items()):
         by_resource.setdefault(attachment.resource, []).append(attachment)
-    walks: dict[str, list[tuple[Walk, Walk]]] = {}
-    for resource, attachments in by_resource.items():
-        if not any(_addressable(attachment) for attachment in attachments):
-            continue
-        walks[resource] = [
-            (walk(context, a, permissive=True), walk(context, a, permissive=False))
-            for a in attachments
-        ]
+        if _addressable(attachment):
+            addressable.add(attachment.resource)
     report = _Report(network, context)
     findings: list[Finding] = []
-    for resource in sorted(walks):
-        findings.extend(report.resource_findings(resource, walks[resource]))
+    for resource in sorted(addressable):
+        attachments = by_resource[resource]
+        loose = [walk(context, a, permissive=True) for a in attachments]
+        if not any(found.entries or found.detours for found in loose):
+            continue
+        findings.extend(report.resource_findings(resource, attachments, loose))
     return sorted(findings, key=_order)
 
 
@@ -128,25 +127,37 @@ class _Report:
         self._internet: dict[tuple[str | None, ...], FlowSet] = {}
         self._sources: dict[tuple[FlowSet, FlowSet], list[str]] = {}
         self._described: dict[tuple[str, ...], str] = {}
+        self._ports: dict[ProtocolGroup, PortRanges | None] = {}
+        self.evidence = EvidenceMemo()
 
-    def resource_findings(self, resource: str, walks: list[tuple[Walk, Walk]]) -> list[Finding]:
-        """Return the findings of one resource from the walks of its attachments."""
-        loose_entries = [entry for loose, _ in walks for entry in loose.entries]
-        strict_entries = [entry for _, strict in walks for entry in strict.entries]
-        doubts = [doubt for loose, _ in walks for doubt in loose.doubts]
+    def resource_findings(
+        self, resource: str, attachments: list[Attachment], loose: list[Walk]
+    ) -> list[Finding]:
+        """Return the findings of one resource from the permissive walks of its attachments,
+        walking them strictly when something may be exposed."""
+        loose_entries = [entry for found in loose for entry in found.entries]
+        doubts = [doubt for found in loose for doubt in found.doubts]
         most = FlowSet.union_all(entry.exposed for entry in loose_entries)
-        least = FlowSet.union_all(entry.exposed for entry in strict_entries) & most
         out: list[Finding] = []
-        readings: tuple[tuple[Certainty, FlowSet, list[Entry]], ...] = (
-            ("definite", least, strict_entries),
-            ("possible", most - least, loose_entries),
-        )
-        for certainty, flows, entries in readings:
-            out.extend(
-                self.finding(resource, certainty, group, entries, doubts)
-                for group in self.protocol_groups(flows)
+        if most:
+            # What is certainly exposed is also possibly exposed: the strict reading only
+            # matters where the permissive one exposes something.
+            strict_entries = [
+                entry
+                for attachment in attachments
+                for entry in walk(self.context, attachment, permissive=False).entries
+            ]
+            least = FlowSet.union_all(entry.exposed for entry in strict_entries) & most
+            readings: tuple[tuple[Certainty, FlowSet, list[Entry]], ...] = (
+                ("definite", least, strict_entries),
+                ("possible", most - least, loose_entries),
             )
-        detours = [detour for loose, _ in walks for detour in loose.detours]
+            for certainty, flows, entries in readings:
+                out.extend(
+                    self.finding(resource, certainty, group, entries, doubts)
+                    for group in self.protocol_groups(flows)
+                )
+        detours = [detour for found in loose for detour in found.detours]
         out.extend(detour_findings(self.network, RULE_ID, resource, detours))
         return out
 
@@ -159,16 +170,24 @@ class _Report:
 
     def sources(self, flows: FlowSet, vpcs: Iterable[str | None]) -> list[str]:
         """Return `source_cidrs(flows, internet_of(network, vpcs))`, once per distinct pair
-        of sets."""
+        of sets (the internet of each VPC is the walks')."""
         seen = tuple(dict.fromkeys(vpcs))
         internet = self._internet.get(seen)
         if internet is None:
-            internet = self._internet[seen] = internet_of(self.network, seen)
+            internet = self._internet[seen] = FlowSet.union_all(
+                self.context.clients(vpc or None, ipv4=True, ipv6=True) for vpc in seen
+            )
         key = (flows, internet)
         found = self._sources.get(key)
         if found is None:
             found = self._sources[key] = source_cidrs(flows, internet)
         return found
+
+    def ports(self, group: ProtocolGroup) -> PortRanges | None:
+        """Return `group.ports()`, once per distinct group."""
+        if group not in self._ports:
+            self._ports[group] = group.ports()
+        return self._ports[group]
 
     def describe_cidrs(self, cidrs: list[str]) -> str:
         """Return `describe_cidrs(cidrs)`, once per distinct list."""
@@ -189,16 +208,16 @@ class _Report:
         """Return the finding of one protocol group of one resource under one reading."""
         network = self.network
         flows = group.flows
-        uses = uses_of(entries, flows)
-        ports = group.ports()
+        uses = uses_of(entries, flows, self.evidence)
+        ports = self.ports(group)
         sources = self.sources(flows, (use.entry.vpc for use in uses))
-        path = path_of(network, resource, uses)
+        path = path_of(network, resource, uses, self.evidence)
         gateways = list(dict.fromkeys(use.entry.gateway for use in uses))
         verb = "accepts" if certainty == "definite" else "may accept"
         message = (
             f"{resource} {verb} {describe_traffic(group.label, ports, group.excluded)} from the "
             f"internet ({self.describe_cidrs(sources)}) via {describe_names(gateways)}"
-            f"{reply_notes(uses)}"
+            f"{reply_notes(uses, self.evidence)}"
         )
         if certainty == "possible":
             message += f", resting on unknowns: {'; '.join(reasons_for(doubts, flows))}"
@@ -225,10 +244,16 @@ def severity_of(label: str, ports: PortRanges | None) -> Severity:
     if label == "all":
         return Severity.CRITICAL
     if label in ("tcp", "udp") and ports:
-        if ports == ((0, PORT_MAX),) or any(
-            lo <= port <= hi for port in ADMIN_PORTS for lo, hi in ports
-        ):
+        if ports == ((0, PORT_MAX),) or any(_holds_admin_port(lo, hi) for lo, hi in ports):
             return Severity.CRITICAL
         if label == "tcp" and all(p in WEB_PORTS for lo, hi in ports for p in range(lo, hi + 1)):
             return Severity.LOW
     return Severity.HIGH
+
+
+_SORTED_ADMIN_PORTS = sorted(ADMIN_PORTS)
+
+
+def _holds_admin_port(lo: int, hi: int) -> bool:
+    index = bisect_left(_SORTED_ADMIN_PORTS, lo)
+    return index < len(_SORTED_ADMIN_PORTS) and _SORTED_ADMIN_PORTS[index] <= hi

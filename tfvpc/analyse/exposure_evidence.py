@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tfvpc.analyse.exposure_paths import UNKNOWN_GATEWAY, Doubt, Entry, SgMatch
+from tfvpc.analyse.exposure_context import Gate, SgMatch
+from tfvpc.analyse.exposure_paths import Doubt, Entry
+from tfvpc.analyse.exposure_subnets import UNKNOWN_GATEWAY
 from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
     describe_names,
@@ -27,6 +29,61 @@ from tfvpc.space import Family, FlowSet
 _FAMILIES: tuple[Family, ...] = (4, 6)
 
 
+class EvidenceMemo:
+    """What evidence asks again and again, answered once per analysis: the flow-set questions
+    of every finding (which part of an entry's flows it carries, does a rule's or route's set
+    meet that part, which replies does it need), once per distinct sets, since findings on
+    resources alike ask them of equal sets; and the hops of their paths, once per distinct
+    object and detail."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
+        self._meets: dict[tuple[FlowSet, FlowSet], bool] = {}
+        self._replies: dict[FlowSet, FlowSet] = {}
+        self._hops: dict[tuple[str, str | None], Hop] = {}
+        self._gate_hops: dict[tuple[Gate, FlowSet], tuple[Hop, ...]] = {}
+
+    def hop(self, name: str, detail: str | None = None) -> Hop:
+        """Return ``Hop(hop=name, detail=detail)``."""
+        key = (name, detail)
+        found = self._hops.get(key)
+        if found is None:
+            found = self._hops[key] = Hop(hop=name, detail=detail)
+        return found
+
+    def gate_hops(self, gate: Gate, part: FlowSet) -> tuple[Hop, ...]:
+        """Return `_gate_hops(gate, part)`, once per gate and distinct part."""
+        key = (gate, part)
+        found = self._gate_hops.get(key)
+        if found is None:
+            found = self._gate_hops[key] = _gate_hops(gate, part, self)
+        return found
+
+    def part(self, first: FlowSet, second: FlowSet) -> FlowSet:
+        """Return ``first & second``, one object per distinct pair (so that questions about
+        it find their answer by identity)."""
+        key = (first, second)
+        found = self._parts.get(key)
+        if found is None:
+            found = self._parts[key] = first & second
+        return found
+
+    def meets(self, first: FlowSet, second: FlowSet) -> bool:
+        """Return True if some flow is in both sets."""
+        key = (first, second)
+        found = self._meets.get(key)
+        if found is None:
+            found = self._meets[key] = not first.isdisjoint(second)
+        return found
+
+    def replies(self, requests: FlowSet) -> FlowSet:
+        """Return `needed_replies(requests)`."""
+        found = self._replies.get(requests)
+        if found is None:
+            found = self._replies[requests] = needed_replies(requests)
+        return found
+
+
 @dataclass(frozen=True)
 class Use:
     """One entry carrying `part` of a finding's flows, admitted by `matches`."""
@@ -36,13 +93,16 @@ class Use:
     matches: tuple[SgMatch, ...]
 
 
-def uses_of(entries: Iterable[Entry], flows: FlowSet) -> list[Use]:
+def uses_of(
+    entries: Iterable[Entry], flows: FlowSet, memo: EvidenceMemo | None = None
+) -> list[Use]:
     """Return the entries that carry some of `flows`, with the part and its admitting rules."""
+    ask = memo or EvidenceMemo()
     out: list[Use] = []
     for entry in entries:
-        part = entry.exposed & flows
+        part = ask.part(entry.exposed, flows)
         if part:
-            matches = tuple(m for m in entry.sg_rules if not m.flows.isdisjoint(part))
+            matches = tuple(m for m in entry.sg_rules if ask.meets(m.flows, part))
             out.append(Use(entry, part, matches))
     return out
 
@@ -56,35 +116,19 @@ def internet_of(network: Network, vpcs: Iterable[str | None]) -> FlowSet:
     )
 
 
-def path_of(network: Network, resource: str, uses: Sequence[Use]) -> list[Hop]:
+def path_of(
+    network: Network, resource: str, uses: Sequence[Use], memo: EvidenceMemo | None = None
+) -> list[Hop]:
     """Return internet -> gateway -> route table -> NACL -> security groups -> public address
     -> resource, each hop once, naming the routes and rules that let the flows through."""
+    ask = memo or EvidenceMemo()
     middle: list[Hop] = []
     last: list[str] = []
     for use in uses:
         entry, part = use.entry, use.part
-        middle.append(Hop(hop=entry.gateway))
-        if entry.route_table is not None:
-            routes = [
-                describe_route(s.route) for s in entry.routes if not s.destinations.isdisjoint(part)
-            ]
-            middle.append(Hop(hop=entry.route_table, detail="; ".join(routes) or None))
-        if entry.nacl is not None:
-            replies = needed_replies(part)
-            rules = [
-                f"inbound {describe_nacl_rule(r)}"
-                for r, f in entry.nacl_in
-                if not f.isdisjoint(part)
-            ]
-            rules += [
-                f"outbound {describe_nacl_rule(r)}"
-                for r, f in entry.nacl_out
-                if not f.isdisjoint(replies)
-            ]
-            middle.append(Hop(hop=entry.nacl, detail="; ".join(rules) or None))
+        middle.extend(ask.gate_hops(entry.gate, part))
         middle.extend(
-            Hop(hop=match.group, detail=describe_sg_rule(match.rule, match.group))
-            for match in use.matches
+            ask.hop(match.group, describe_sg_rule(match.rule, match.group)) for match in use.matches
         )
         for hop in _address_hops(network, entry, part):
             if hop.hop == resource:
@@ -93,7 +137,25 @@ def path_of(network: Network, resource: str, uses: Sequence[Use]) -> list[Hop]:
                 middle.append(hop)
         last.extend(_listener_details(entry.attachment))
     final = Hop(hop=resource, detail="; ".join(dict.fromkeys(d for d in last if d)) or None)
-    return [Hop(hop="internet"), *dict.fromkeys(middle), final]
+    return [ask.hop("internet"), *dict.fromkeys(middle), final]
+
+
+def _gate_hops(gate: Gate, part: FlowSet, memo: EvidenceMemo) -> tuple[Hop, ...]:
+    """Return the internet gateway, the route table and the NACL of a gate, naming the routes
+    and rules that let `part` through (the NACL's outbound rules: its replies)."""
+    way = gate.way
+    hops = [memo.hop(way.gateway)]
+    if way.table is not None:
+        routes = [describe_route(s.route) for s in way.routes if memo.meets(s.destinations, part)]
+        hops.append(memo.hop(way.table, "; ".join(routes) or None))
+    if gate.nacl is not None:
+        replies = memo.replies(part)
+        rules = [f"inbound {describe_nacl_rule(r)}" for r, f in gate.nacl_in if memo.meets(f, part)]
+        rules += [
+            f"outbound {describe_nacl_rule(r)}" for r, f in gate.nacl_out if memo.meets(f, replies)
+        ]
+        hops.append(memo.hop(gate.nacl, "; ".join(rules) or None))
+    return tuple(hops)
 
 
 def _address_hops(network: Network, entry: Entry, part: FlowSet) -> list[Hop]:
@@ -160,15 +222,14 @@ def groups_of(uses: Sequence[Use]) -> list[str]:
     return list(dict.fromkeys(match.group for use in uses for match in use.matches))
 
 
-def reply_notes(uses: Sequence[Use]) -> str:
+def reply_notes(uses: Sequence[Use], memo: EvidenceMemo | None = None) -> str:
     """Return the parenthesised note on replies the outbound NACL drops (R-NACL-11), or ''."""
+    ask = memo or EvidenceMemo()
     silent = [
-        use.entry.nacl or "the NACL" for use in uses if not use.entry.no_reply.isdisjoint(use.part)
+        use.entry.nacl or "the NACL" for use in uses if ask.meets(use.entry.no_reply, use.part)
     ]
     partial = [
-        use.entry.nacl or "the NACL"
-        for use in uses
-        if not use.entry.partial_reply.isdisjoint(use.part)
+        use.entry.nacl or "the NACL" for use in uses if ask.meets(use.entry.partial_reply, use.part)
     ]
     notes = []
     if silent:

@@ -51,16 +51,22 @@ def describe_sg_rule(rule: SgRule, group: str) -> str:
     """Return e.g. ``ingress tcp 22 from 0.0.0.0/0``, naming the declaring resource when it is
     not the group itself."""
     match = _match(rule.protocol, rule.from_port, rule.to_port, rule.from_port, rule.to_port)
-    peers = {
-        "cidr": rule.peer or "an unknown CIDR",
-        "prefix_list": f"prefix list {rule.peer or '(unknown)'}",
-        "security_group": f"security group {rule.peer or '(unknown)'}",
-        "self": "self",
-        "unknown": "an unknown source",
-    }
     side = "from" if rule.direction == "ingress" else "to"
-    text = f"{rule.direction} {match} {side} {peers[rule.peer_kind]}"
+    text = f"{rule.direction} {match} {side} {_peer(rule)}"
     return text if rule.origin in ("", group) else f"{text} ({rule.origin})"
+
+
+def _peer(rule: SgRule) -> str:
+    kind = rule.peer_kind
+    if kind == "cidr":
+        return rule.peer or "an unknown CIDR"
+    if kind == "prefix_list":
+        return f"prefix list {rule.peer or '(unknown)'}"
+    if kind == "security_group":
+        return f"security group {rule.peer or '(unknown)'}"
+    if kind == "self":
+        return "self"
+    return "an unknown source"
 
 
 def describe_nacl_rule(rule: NaclRule) -> str:

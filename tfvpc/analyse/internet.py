@@ -71,7 +71,10 @@ def internet_sources(vpc: Vpc | None, family: Family) -> FlowSet:
     so they are removed even when they are public addresses. CIDRs that do not parse are
     ignored.
     """
-    return public_addresses(family) - addresses_of_all(vpc_cidrs(vpc, family))
+    public = public_addresses(family)
+    own = addresses_of_all(vpc_cidrs(vpc, family))
+    # Private VPC CIDRs hold no public address: the same set then serves every such VPC.
+    return public if public.isdisjoint(own) else public - own
 
 
 def source_cidrs(sources: FlowSet, internet: FlowSet) -> list[str]:
