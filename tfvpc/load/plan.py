@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Literal
 
 from tfvpc.errors import InputError
-from tfvpc.load.plan_config import aws_provider_version, find_module, parse_module, references
-from tfvpc.load.plan_entries import Collected, Entry, collect_plan, collect_state
-from tfvpc.load.plan_index import IndexedInstance, InstanceIndex
+from tfvpc.load.plan_address import ModulePath
+from tfvpc.load.plan_config import ModuleConfig, aws_provider_version, find_module, parse_module
+from tfvpc.load.plan_entries import Collected, collect_plan, collect_state
+from tfvpc.load.plan_index import InstanceIndex
 from tfvpc.load.plan_json import as_dict, get_dict
 from tfvpc.load.plan_lines import Sections, address_lines, top_level_sections
-from tfvpc.load.plan_refs import Referrer, Resolver
+from tfvpc.load.plan_refs import Resolver
 from tfvpc.load.plan_values import ValueBuilder
 from tfvpc.load.resources import LoadedInput, ResourceInstance, SourceLocation
 
@@ -166,37 +167,43 @@ def _build(
     """Return the LoadedInput for the collected entries of `doc`."""
     configuration = get_dict(doc, "configuration")
     root = parse_module(configuration["root_module"]) if "root_module" in configuration else None
-    index = InstanceIndex(
-        IndexedInstance(entry.text, entry.address, entry.after, entry.unknown)
-        for entry in found.entries
-    )
+    index = InstanceIndex(found.entries)
     builder = ValueBuilder(Resolver(root, index), index)
     wanted = {"resource_changes", *(entry.section for entry in found.entries)}
     lines = address_lines(text, sections, wanted)
     changes = lines.get("resource_changes", {})
+    # Configuration is per module call: instances of one call share their module's.
+    modules: dict[ModulePath, ModuleConfig | None] = {(): root}
+    # A plan as Terraform writes it is one line: its instances share their location.
+    locations: dict[int | None, SourceLocation] = {}
     resources = []
     for entry in found.entries:
         address = entry.address
-        # Most instances are in the root module: no call-name tuple to build for them.
-        module_config = (
-            find_module(root, tuple(name for name, _ in address.module)) if address.module else root
+        if address.module not in modules:
+            names = tuple(name for name, _ in address.module)
+            modules[address.module] = find_module(root, names)
+        module_config = modules[address.module]
+        block = module_config.resources.get(address.resource) if module_config else None
+        siblings = None
+        if address.key is not None:
+            siblings = index.keys((address.module, address.mode, address.type, address.name))
+        # The evaluation scope of the instance's own expressions (its module and key).
+        scope = builder.scope(
+            address.module, address.key, siblings, block.for_each_references if block else None
         )
-        resource_config = (
-            as_dict(module_config.resources.get(address.resource))
-            if module_config is not None
-            else None
-        )
-        expressions = get_dict(resource_config, "expressions") if resource_config else None
         data_source = address.mode == "data"
         values = builder.build(
             entry.text,
             entry.after,
             entry.unknown,
-            expressions,
-            _referrer(entry, index, resource_config),
+            block.expressions if block else None,
+            scope,
             data_source=data_source,
         )
         line = lines.get(entry.section, {}).get(entry.written)
+        location = locations.get(line)
+        if location is None:
+            location = locations[line] = SourceLocation(display, line)
         resources.append(
             ResourceInstance(
                 address=entry.text,
@@ -206,7 +213,7 @@ def _build(
                 mode="data" if data_source else "managed",
                 module=address.module_text,
                 index=address.key,
-                location=SourceLocation(display, line),
+                location=location,
             )
         )
     return LoadedInput(
@@ -220,15 +227,3 @@ def _build(
         aws_provider_version=aws_provider_version(configuration),
         notes=found.notes,
     )
-
-
-def _referrer(
-    entry: Entry, index: InstanceIndex, resource_config: dict[str, object] | None
-) -> Referrer:
-    """Return the evaluation scope of the instance's own expressions (its module and key)."""
-    address = entry.address
-    siblings = None
-    if address.key is not None:
-        siblings = index.keys((address.module, address.mode, address.type, address.name))
-    each = references(resource_config.get("for_each_expression")) if resource_config else None
-    return Referrer(address.module, address.key, siblings, each)

@@ -7,6 +7,7 @@ index, so a module config is found by the call names of an instance's module pat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tfvpc.load.plan_json import as_dict, as_list, as_str, get_dict
 
@@ -24,11 +25,19 @@ class ModuleCall:
     module: ModuleConfig
 
 
+class ResourceConfig(NamedTuple):
+    """What one ``resource``/``data`` block's instances evaluate: its argument expressions and
+    the references of its ``for_each`` (None without one)."""
+
+    expressions: dict[str, object]
+    for_each_references: tuple[str, ...] | None
+
+
 @dataclass
 class ModuleConfig:
     """One module's configuration: resources by module-relative address, outputs, calls."""
 
-    resources: dict[str, dict[str, object]] = field(default_factory=dict)
+    resources: dict[str, ResourceConfig] = field(default_factory=dict)
     outputs: dict[str, object] = field(default_factory=dict)
     calls: dict[str, ModuleCall] = field(default_factory=dict)
 
@@ -42,8 +51,10 @@ def parse_module(raw: object, depth: int = 0) -> ModuleConfig:
     for entry in as_list(body.get("resources")) or []:
         resource = as_dict(entry)
         address = as_str(resource.get("address")) if resource is not None else None
-        if resource is not None and address is not None:
-            config.resources.setdefault(address, resource)
+        if resource is not None and address is not None and address not in config.resources:
+            config.resources[address] = ResourceConfig(
+                get_dict(resource, "expressions"), references(resource.get("for_each_expression"))
+            )
     for name, output in get_dict(body, "outputs").items():
         expression = as_dict(output)
         if expression is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tfvpc.load.plan_address import InstanceAddress, format_key, parse_instance_address
 from tfvpc.load.plan_json import as_dict, as_str, get_dict, get_list
@@ -22,12 +23,11 @@ _MODES = ("managed", "data")
 _MAX_MODULE_DEPTH = 64
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One instance as read: full address (text and parts), values, unknown markers, origin.
 
     `written` is the address as the file writes it (module-relative in 0.12 state values),
-    the key for finding the entry's line.
+    the key for finding the entry's line. A named tuple: one is made per instance.
     """
 
     text: str
@@ -195,7 +195,10 @@ def _full_address(resource: dict[str, object], module_address: str) -> str | Non
     if isinstance(index, (int, str)) and not isinstance(index, bool):
         local += f"[{format_key(index)}]"
     rebuilt = f"{module_address}.{local}" if module_address else local
-    return written if parsed is not None and parsed == parse_instance_address(rebuilt) else rebuilt
+    again = parse_instance_address(rebuilt) if parsed is not None else None
+    if parsed is not None and again is not None and parsed.same_instance(again):
+        return written
+    return rebuilt
 
 
 def _problem(subject: str, message: str) -> InputProblem:
