@@ -153,6 +153,12 @@ class ValueBuilder:
         if not is_unknown_anywhere(marker):
             # Known as planned, all of it: what the walk returns, without starting one.
             return cast(dict[str, Value], after)
+        if (
+            expressions is not None
+            and isinstance(marker, dict)
+            and marker.keys().isdisjoint(after.keys())
+        ):
+            return self._attributes(address, after, marker, expressions, scope, not data_source)
         walk = _Walk(self, address, scope, drop_unset=not data_source)
         node: Node = NoConfig() if expressions is None else Blocks((expressions,))
         if isinstance(marker, dict):
@@ -160,6 +166,49 @@ class ValueBuilder:
             return walk.object_value(after, marker, node, [], 0)
         built = walk.value(after, marker, node, [], 0)
         return built if isinstance(built, dict) else {}
+
+    def _attributes(
+        self,
+        address: str,
+        after: dict[str, object],
+        marker: dict[str, object],
+        body: dict[str, object],
+        scope: Scope,
+        drop_unset: bool,
+    ) -> dict[str, Value]:
+        """Return what `build` returns for an instance configured by `body` whose unknown
+        attributes are all ones `after` leaves out, as most instances' are.
+
+        What the walk makes of such an object, with its usual cases decided here: computed
+        attributes the configuration does not set are dropped (R-TF-3), attributes set by one
+        expression are pinned once per scope; a walk is started for any other only.
+        """
+        result: dict[str, Value] = dict(cast(dict[str, Value], after))
+        pins = scope.pins
+        walk = None
+        for key, mark in marker.items():
+            if mark is True:
+                if key not in body:
+                    if drop_unset:
+                        continue
+                else:
+                    # The key `pinned` files the node `child` makes of one expression under,
+                    # with the one hole a wholly unknown value is.
+                    own = references(body[key])
+                    found = pins.get((own, 1, key, True), _UNPINNED) if own is not None else None
+                    if isinstance(found, list):
+                        result[key] = list(found)
+                        continue
+                    if found is not None and not isinstance(found, _Drop):
+                        result[key] = found
+                        continue
+            elif mark is None or mark is False or not is_unknown_anywhere(mark):
+                result[key] = None
+                continue
+            if walk is None:
+                walk = _Walk(self, address, scope, drop_unset=drop_unset)
+            walk.member(result, key, None, mark, Blocks((body,)), [], 0)
+        return result
 
     def pinned(self, node: Blocks | Expression, scope: Scope, path: list[Step]) -> Value | None:
         """Return what the references of an unknown value at `path` pin it to: a Ref, or for a
@@ -287,7 +336,7 @@ class _Walk:
                     # configuration below.
                     result[key] = planned
                 else:
-                    self._member(result, key, planned, mark, node, path, depth)
+                    self.member(result, key, planned, mark, node, path, depth)
         for key, mark in unknown.items():
             if key in values:
                 continue
@@ -295,19 +344,19 @@ class _Walk:
                 if mark is None or mark is False or not is_unknown_anywhere(mark):
                     result[key] = None
                 else:
-                    self._member(result, key, None, mark, node, path, depth)
+                    self.member(result, key, None, mark, node, path, depth)
             elif body is None:
                 if not (self._drop_unset and _unset(node, key)):
-                    self._member(result, key, None, mark, node, path, depth)
+                    self.member(result, key, None, mark, node, path, depth)
             elif key not in body:
                 # R-TF-3 drops it (what `value` makes of its Absent node, without building it):
                 # most computed attributes (id, arn) of most instances take this path.
                 if not self._drop_unset:
-                    self._member(result, key, None, mark, node, path, depth)
+                    self.member(result, key, None, mark, node, path, depth)
             else:
                 pinned = self._pinned(body[key], key, path)
                 if pinned is None:
-                    self._member(result, key, None, mark, node, path, depth)
+                    self.member(result, key, None, mark, node, path, depth)
                 else:
                     result[key] = pinned
         return result
@@ -328,7 +377,7 @@ class _Walk:
             return self._builder.pinned(Expression(own), self._scope, [*path, name])
         return list(found) if isinstance(found, list) else found
 
-    def _member(
+    def member(
         self,
         result: dict[str, Value],
         key: str,
