@@ -169,7 +169,7 @@ def _build(
     root = parse_module(configuration["root_module"]) if "root_module" in configuration else None
     index = InstanceIndex(found.entries)
     builder = ValueBuilder(Resolver(root, index), index)
-    wanted = {"resource_changes", *(entry.section for entry in found.entries)}
+    wanted = {"resource_changes"} | {entry.section for entry in found.entries}
     lines = address_lines(text, sections, wanted)
     changes = lines.get("resource_changes", {})
     # Configuration is per module call: instances of one call share their module's.

@@ -48,13 +48,20 @@ def parse_module(raw: object, depth: int = 0) -> ModuleConfig:
     body = as_dict(raw)
     if body is None or depth > _MAX_MODULE_DEPTH:
         return config
-    for entry in as_list(body.get("resources")) or []:
-        resource = as_dict(entry)
-        address = as_str(resource.get("address")) if resource is not None else None
-        if resource is not None and address is not None and address not in config.resources:
-            config.resources[address] = ResourceConfig(
-                get_dict(resource, "expressions"), references(resource.get("for_each_expression"))
-            )
+    resources = config.resources
+    for resource in as_list(body.get("resources")) or []:
+        # as_dict/as_str/get_dict written out: this runs once per resource block.
+        if not isinstance(resource, dict):
+            continue
+        address = resource.get("address")
+        if not isinstance(address, str) or address in resources:
+            continue
+        expressions = resource.get("expressions")
+        each = resource.get("for_each_expression")
+        resources[address] = ResourceConfig(
+            expressions if isinstance(expressions, dict) else {},
+            references(each) if each is not None else None,
+        )
     for name, output in get_dict(body, "outputs").items():
         expression = as_dict(output)
         if expression is not None:

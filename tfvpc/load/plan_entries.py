@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from tfvpc.load.plan_address import InstanceAddress, format_key, parse_instance_address
 from tfvpc.load.plan_json import as_dict, as_str, get_dict, get_list
-from tfvpc.load.resources import InputProblem
+from tfvpc.load.resources import InputProblem, Value
 
 # R-PLAN-1: these instances do not exist after apply.
 _GONE_ACTIONS = (["delete"], ["forget"])
@@ -27,12 +27,13 @@ class Entry(NamedTuple):
     """One instance as read: full address (text and parts), values, unknown markers, origin.
 
     `written` is the address as the file writes it (module-relative in 0.12 state values),
-    the key for finding the entry's line. A named tuple: one is made per instance.
+    the key for finding the entry's line. `after` is parsed JSON: Values without Refs and
+    Unknowns. A named tuple: one is made per instance.
     """
 
     text: str
     address: InstanceAddress
-    after: dict[str, object]
+    after: dict[str, Value]
     unknown: object
     section: str
     written: str
@@ -98,8 +99,10 @@ def _take_change(collected: Collected, seen: set[str], position: int, raw: objec
             _problem(f"resource_changes[{position}]", "the entry has no address; it was skipped")
         )
         return
-    if change.get("deposed") or not _wanted_mode(change):
-        # A deposed object is the old copy of a replaced instance, being destroyed.
+    mode = change.get("mode")
+    if change.get("deposed") or (mode is not None and mode not in _MODES):
+        # A deposed object is the old copy of a replaced instance, being destroyed; other
+        # modes than managed and data (ephemeral) are not wanted.
         return
     body = change.get("change")
     if not isinstance(body, dict):

@@ -138,7 +138,7 @@ class ValueBuilder:
     def build(
         self,
         address: str,
-        after: dict[str, object],
+        after: dict[str, Value],
         marker: object,
         expressions: dict[str, object] | None,
         scope: Scope,
@@ -152,7 +152,7 @@ class ValueBuilder:
         """
         if not is_unknown_anywhere(marker):
             # Known as planned, all of it: what the walk returns, without starting one.
-            return cast(dict[str, Value], after)
+            return after
         if (
             expressions is not None
             and isinstance(marker, dict)
@@ -170,7 +170,7 @@ class ValueBuilder:
     def _attributes(
         self,
         address: str,
-        after: dict[str, object],
+        after: dict[str, Value],
         marker: dict[str, object],
         body: dict[str, object],
         scope: Scope,
@@ -183,7 +183,7 @@ class ValueBuilder:
         attributes the configuration does not set are dropped (R-TF-3), attributes set by one
         expression are pinned once per scope; a walk is started for any other only.
         """
-        result: dict[str, Value] = dict(cast(dict[str, Value], after))
+        result = dict(after)
         pins = scope.pins
         walk = None
         for key, mark in marker.items():
@@ -192,16 +192,18 @@ class ValueBuilder:
                     if drop_unset:
                         continue
                 else:
-                    # The key `pinned` files the node `child` makes of one expression under,
-                    # with the one hole a wholly unknown value is.
+                    # The node `child` makes of one expression, with the one hole a wholly
+                    # unknown value is, and the key `pinned` files it under.
                     own = references(body[key])
-                    found = pins.get((own, 1, key, True), _UNPINNED) if own is not None else None
-                    if isinstance(found, list):
-                        result[key] = list(found)
-                        continue
-                    if found is not None and not isinstance(found, _Drop):
-                        result[key] = found
-                        continue
+                    if own is not None:
+                        found = pins.get((own, 1, key, True), _UNPINNED)
+                        if isinstance(found, _Drop):
+                            found = self.pinned(Expression(own), scope, [key])
+                        elif isinstance(found, list):
+                            found = list(found)
+                        if found is not None:
+                            result[key] = found
+                            continue
             elif mark is None or mark is False or not is_unknown_anywhere(mark):
                 result[key] = None
                 continue
