@@ -177,42 +177,40 @@ def _build(
     # A plan as Terraform writes it is one line: its instances share their location.
     locations: dict[int | None, SourceLocation] = {}
     resources = []
-    for entry in found.entries:
-        address = entry.address
-        if address.module not in modules:
-            names = tuple(name for name, _ in address.module)
-            modules[address.module] = find_module(root, names)
-        module_config = modules[address.module]
-        block = module_config.resources.get(address.resource) if module_config else None
-        siblings = None
-        if address.key is not None:
-            siblings = index.keys((address.module, address.mode, address.type, address.name))
+    for full_address, address, after, unknown, section, written in found.entries:
+        module, module_text, mode, type_, name, key = address
+        if module not in modules:
+            modules[module] = find_module(root, tuple(call for call, _ in module))
+        module_config = modules[module]
+        # An unrepeated instance of the root module is addressed as its resource block is.
+        resource = full_address if not module and key is None else address.resource
+        block = module_config.resources.get(resource) if module_config else None
+        siblings = index.keys((module, mode, type_, name)) if key is not None else None
         # The evaluation scope of the instance's own expressions (its module and key).
-        scope = builder.scope(
-            address.module, address.key, siblings, block.for_each_references if block else None
-        )
-        data_source = address.mode == "data"
+        scope = builder.scope(module, key, siblings, block.for_each_references if block else None)
+        data_source = mode == "data"
         values = builder.build(
-            entry.text,
-            entry.after,
-            entry.unknown,
+            full_address,
+            after,
+            unknown,
             block.expressions if block else None,
             scope,
             data_source=data_source,
         )
-        line = lines.get(entry.section, {}).get(entry.written)
+        section_lines = lines.get(section)
+        line = section_lines.get(written) if section_lines is not None else None
         location = locations.get(line)
         if location is None:
             location = locations[line] = SourceLocation(display, line)
         resources.append(
             ResourceInstance(
-                address=entry.text,
-                type=address.type,
-                name=address.name,
+                address=full_address,
+                type=type_,
+                name=name,
                 values=values,
                 mode="data" if data_source else "managed",
-                module=address.module_text,
-                index=address.key,
+                module=module_text,
+                index=key,
                 location=location,
             )
         )

@@ -33,14 +33,13 @@ class InstanceIndex:
         self._resources: dict[ResourceKey, dict[Key | None, str]] = {}
         modules: dict[tuple[ModulePath, str], set[Key | None]] = {}
         for entry in entries:
-            address = entry.address
             text = entry.text
+            module, _, mode, type_, name, key = entry.address
             self._entries.setdefault(text, entry)
-            slot = (address.module, address.mode, address.type, address.name)
-            self._resources.setdefault(slot, {}).setdefault(address.key, text)
-            for depth in range(len(address.module)):
-                name, key = address.module[depth]
-                modules.setdefault((address.module[:depth], name), set()).add(key)
+            self._resources.setdefault((module, mode, type_, name), {}).setdefault(key, text)
+            for depth in range(len(module)):
+                call, call_key = module[depth]
+                modules.setdefault((module[:depth], call), set()).add(call_key)
         self._ordered: set[ResourceKey] = set()
         # Equal key sets are one object, so that "same count/for_each shape" is an identity test.
         self._shapes: dict[frozenset[Key | None], frozenset[Key | None]] = {}

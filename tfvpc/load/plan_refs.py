@@ -195,7 +195,8 @@ class Resolver:
         if static is not None:
             chosen = [instances[static[0]]] if static[0] in instances else []
         else:
-            own = self._own_key(self._index.keys(slot), referrer, same_shape)
+            # One instance (the usual target) is that one, whatever the referrer's key.
+            own = len(instances) > 1 and self._own_key(self._index.keys(slot), referrer, same_shape)
             chosen = [instances[referrer.key]] if own else list(instances.values())
         return Resolution(candidates=[Candidate(address, attr) for address in chosen])
 
