@@ -100,11 +100,14 @@ class Scope:
     expression with the same references to the same values: each is pinned once per scope.
     """
 
-    __slots__ = ("pins", "referrer")
+    __slots__ = ("listed", "pins", "referrer")
 
     def __init__(self, referrer: Referrer) -> None:
         self.referrer = referrer
         self.pins: dict[_PinKey, Value | None] = {}
+        # (attribute name, *references as an expression lists them) -> the attribute's pin:
+        # found again without reading the listing (see `ValueBuilder._attribute_pin`).
+        self.listed: dict[tuple[object, ...], Value | None] = {}
 
 
 class ValueBuilder:
@@ -184,7 +187,6 @@ class ValueBuilder:
         expression are pinned once per scope; a walk is started for any other only.
         """
         result = dict(after)
-        pins = scope.pins
         walk = None
         for key, mark in marker.items():
             if mark is True:
@@ -192,18 +194,10 @@ class ValueBuilder:
                     if drop_unset:
                         continue
                 else:
-                    # The node `child` makes of one expression, with the one hole a wholly
-                    # unknown value is, and the key `pinned` files it under.
-                    own = references(body[key])
-                    if own is not None:
-                        found = pins.get((own, 1, key, True), _UNPINNED)
-                        if isinstance(found, _Drop):
-                            found = self.pinned(Expression(own), scope, [key])
-                        elif isinstance(found, list):
-                            found = list(found)
-                        if found is not None:
-                            result[key] = found
-                            continue
+                    found = self._attribute_pin(body[key], key, scope)
+                    if found is not None:
+                        result[key] = found
+                        continue
             elif mark is None or mark is False or not is_unknown_anywhere(mark):
                 result[key] = None
                 continue
@@ -211,6 +205,28 @@ class ValueBuilder:
                 walk = _Walk(self, address, scope, drop_unset=drop_unset)
             walk.member(result, key, None, mark, Blocks((body,)), [], 0)
         return result
+
+    def _attribute_pin(self, expression: object, name: str, scope: Scope) -> Value | None:
+        """Return what `pinned` pins wholly unknown attribute `name` to when `expression` alone
+        sets it (the node `child` makes of it, with the one hole); None when it is no expression
+        or leaves the value uncertain.
+
+        Instances of a scope repeat each other's listings (every subnet names its VPC): a pin is
+        filed by the references as listed too, so that a repeated listing is not read again.
+        """
+        listed = expression.get("references") if isinstance(expression, dict) else None
+        key = (name, *listed) if isinstance(listed, list) else None
+        try:
+            found = scope.listed.get(key, _UNPINNED) if key is not None else _UNPINNED
+        except TypeError:
+            # Members that are no strings (a hostile file) may not even hash: read it each time.
+            key, found = None, _UNPINNED
+        if isinstance(found, _Drop):
+            own = references(expression)
+            found = None if own is None else self.pinned(Expression(own), scope, [name])
+            if key is not None:
+                scope.listed[key] = found
+        return list(found) if isinstance(found, list) else found
 
     def pinned(self, node: Blocks | Expression, scope: Scope, path: list[Step]) -> Value | None:
         """Return what the references of an unknown value at `path` pin it to: a Ref, or for a
