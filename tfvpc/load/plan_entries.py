@@ -116,20 +116,21 @@ def _take_change(collected: Collected, seen: set[str], position: int, raw: objec
         # entries): planned_values or prior_state may still describe it.
         return
     parsed = parse_instance_address(address)
-    problem = None
     if parsed is None:
         problem = "is not a resource instance address"
     elif address in seen:
         problem = "appears twice"
     elif not isinstance(after, dict):
         problem = "has an 'after' value that is not an object"
-    seen.add(address)
-    if problem is not None or parsed is None or not isinstance(after, dict):
-        collected.problems.append(_problem(address, f"the plan entry {problem}; it was skipped"))
+    else:
+        seen.add(address)
+        unknown = body.get("after_unknown", False)
+        collected.entries.append(
+            Entry(address, parsed, after, unknown, "resource_changes", address)
+        )
         return
-    collected.entries.append(
-        Entry(address, parsed, after, body.get("after_unknown", False), "resource_changes", address)
-    )
+    seen.add(address)
+    collected.problems.append(_problem(address, f"the plan entry {problem}; it was skipped"))
 
 
 def _wanted_mode(resource: dict[str, object]) -> bool:

@@ -70,6 +70,11 @@ class InstanceIndex:
         """Return the instance keys of module call `name` under `parent`, interned."""
         return self._modules.get((parent, name), frozenset())
 
+    def type_of(self, address: str) -> str | None:
+        """Return the resource type of instance `address`, None if the plan has no such instance."""
+        entry = self._entries.get(address)
+        return entry.address.type if entry is not None else None
+
     def known_value(self, address: str, attr: str) -> tuple[bool, object]:
         """Return whether instance `address` has a known top-level `attr`, and its value."""
         entry = self._entries.get(address)

@@ -290,7 +290,7 @@ class ValueBuilder:
         found = self._resolver.resolve(refs, referrer, same_shape=same_shape)
         unknown = []
         for candidate in found.candidates:
-            if not can_hold(attribute, candidate):
+            if not can_hold(attribute, candidate, self._index.type_of(candidate.address)):
                 found.unfit.append(candidate)
                 continue
             known, value = self._index.known_value(candidate.address, candidate.attr or "id")
