@@ -106,7 +106,7 @@ class Scope:
         self.referrer = referrer
         self.pins: dict[_PinKey, Value | None] = {}
         # (attribute name, *references as an expression lists them) -> the attribute's pin:
-        # found again without reading the listing (see `ValueBuilder._attribute_pin`).
+        # found again without reading the listing (see `ValueBuilder.attribute_pin`).
         self.listed: dict[tuple[object, ...], Value | None] = {}
 
 
@@ -194,7 +194,7 @@ class ValueBuilder:
                     if drop_unset:
                         continue
                 else:
-                    found = self._attribute_pin(body[key], key, scope)
+                    found = self.attribute_pin(body[key], key, scope)
                     if found is not None:
                         result[key] = found
                         continue
@@ -206,10 +206,11 @@ class ValueBuilder:
             walk.member(result, key, None, mark, Blocks((body,)), [], 0)
         return result
 
-    def _attribute_pin(self, expression: object, name: str, scope: Scope) -> Value | None:
-        """Return what `pinned` pins wholly unknown attribute `name` to when `expression` alone
-        sets it (the node `child` makes of it, with the one hole); None when it is no expression
-        or leaves the value uncertain.
+    def attribute_pin(self, expression: object, name: str, scope: Scope) -> Value | None:
+        """Return what `pinned` pins a wholly unknown member `name` of one configured block to
+        when `expression` alone sets it (the node `child` makes of it, with the one hole), at
+        any depth (a pin depends on the member's name, not on the path to it); None when it is
+        no expression or leaves the value uncertain.
 
         Instances of a scope repeat each other's listings (every subnet names its VPC): a pin is
         filed by the references as listed too, so that a repeated listing is not read again.
@@ -372,28 +373,12 @@ class _Walk:
                 if not self._drop_unset:
                     self.member(result, key, None, mark, node, path, depth)
             else:
-                pinned = self._pinned(body[key], key, path)
+                pinned = self._builder.attribute_pin(body[key], key, self._scope)
                 if pinned is None:
                     self.member(result, key, None, mark, node, path, depth)
                 else:
                     result[key] = pinned
         return result
-
-    def _pinned(self, expression: object, name: str, path: list[Step]) -> Value | None:
-        """Return what `_member` pins wholly unknown member `name` of one block to, when
-        `expression` sets it; None when it is no expression or leaves the value uncertain.
-
-        Most configured links take this path: the node and path are built only for the first
-        instance of the scope that pins these references.
-        """
-        # The node `child` makes of one expression, with the one hole a wholly unknown value is.
-        own = references(expression)
-        if own is None:
-            return None
-        found = self._scope.pins.get((own, 1, name, True), _UNPINNED)
-        if isinstance(found, _Drop):
-            return self._builder.pinned(Expression(own), self._scope, [*path, name])
-        return list(found) if isinstance(found, list) else found
 
     def member(
         self,
