@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Literal
 
 from tfvpc.errors import InputError
-from tfvpc.load.plan_config import aws_provider_version, find_module, parse_module, references
-from tfvpc.load.plan_entries import Collected, Entry, collect_plan, collect_state
-from tfvpc.load.plan_index import IndexedInstance, InstanceIndex
+from tfvpc.load.plan_address import ModulePath
+from tfvpc.load.plan_config import ModuleConfig, aws_provider_version, find_module, parse_module
+from tfvpc.load.plan_entries import Collected, collect_plan, collect_state
+from tfvpc.load.plan_index import InstanceIndex
 from tfvpc.load.plan_json import as_dict, get_dict
 from tfvpc.load.plan_lines import Sections, address_lines, top_level_sections
-from tfvpc.load.plan_refs import Referrer, Resolver
+from tfvpc.load.plan_refs import Resolver
 from tfvpc.load.plan_values import ValueBuilder
 from tfvpc.load.resources import LoadedInput, ResourceInstance, SourceLocation
 
@@ -166,47 +167,51 @@ def _build(
     """Return the LoadedInput for the collected entries of `doc`."""
     configuration = get_dict(doc, "configuration")
     root = parse_module(configuration["root_module"]) if "root_module" in configuration else None
-    index = InstanceIndex(
-        IndexedInstance(entry.text, entry.address, entry.after, entry.unknown)
-        for entry in found.entries
-    )
+    index = InstanceIndex(found.entries)
     builder = ValueBuilder(Resolver(root, index), index)
-    wanted = {"resource_changes", *(entry.section for entry in found.entries)}
+    wanted = {"resource_changes"} | {entry.section for entry in found.entries}
     lines = address_lines(text, sections, wanted)
     changes = lines.get("resource_changes", {})
+    # Configuration is per module call: instances of one call share their module's.
+    modules: dict[ModulePath, ModuleConfig | None] = {(): root}
+    # A plan as Terraform writes it is one line: its instances share their location.
+    locations: dict[int | None, SourceLocation] = {}
     resources = []
-    for entry in found.entries:
-        address = entry.address
-        # Most instances are in the root module: no call-name tuple to build for them.
-        module_config = (
-            find_module(root, tuple(name for name, _ in address.module)) if address.module else root
-        )
-        resource_config = (
-            as_dict(module_config.resources.get(address.resource))
-            if module_config is not None
-            else None
-        )
-        expressions = get_dict(resource_config, "expressions") if resource_config else None
-        data_source = address.mode == "data"
+    for full_address, address, after, unknown, section, written in found.entries:
+        module, module_text, mode, type_, name, key = address
+        if module not in modules:
+            modules[module] = find_module(root, tuple(call for call, _ in module))
+        module_config = modules[module]
+        # An unrepeated instance of the root module is addressed as its resource block is.
+        resource = full_address if not module and key is None else address.resource
+        block = module_config.resources.get(resource) if module_config else None
+        siblings = index.keys((module, mode, type_, name)) if key is not None else None
+        # The evaluation scope of the instance's own expressions (its module and key).
+        scope = builder.scope(module, key, siblings, block.for_each_references if block else None)
+        data_source = mode == "data"
         values = builder.build(
-            entry.text,
-            entry.after,
-            entry.unknown,
-            expressions,
-            _referrer(entry, index, resource_config),
+            full_address,
+            after,
+            unknown,
+            block.expressions if block else None,
+            scope,
             data_source=data_source,
         )
-        line = lines.get(entry.section, {}).get(entry.written)
+        section_lines = lines.get(section)
+        line = section_lines.get(written) if section_lines is not None else None
+        location = locations.get(line)
+        if location is None:
+            location = locations[line] = SourceLocation(display, line)
         resources.append(
             ResourceInstance(
-                address=entry.text,
-                type=address.type,
-                name=address.name,
+                address=full_address,
+                type=type_,
+                name=name,
                 values=values,
                 mode="data" if data_source else "managed",
-                module=address.module_text,
-                index=address.key,
-                location=SourceLocation(display, line),
+                module=module_text,
+                index=key,
+                location=location,
             )
         )
     return LoadedInput(
@@ -220,15 +225,3 @@ def _build(
         aws_provider_version=aws_provider_version(configuration),
         notes=found.notes,
     )
-
-
-def _referrer(
-    entry: Entry, index: InstanceIndex, resource_config: dict[str, object] | None
-) -> Referrer:
-    """Return the evaluation scope of the instance's own expressions (its module and key)."""
-    address = entry.address
-    siblings = None
-    if address.key is not None:
-        siblings = index.keys((address.module, address.mode, address.type, address.name))
-    each = references(resource_config.get("for_each_expression")) if resource_config else None
-    return Referrer(address.module, address.key, siblings, each)

@@ -7,6 +7,7 @@ index, so a module config is found by the call names of an instance's module pat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tfvpc.load.plan_json import as_dict, as_list, as_str, get_dict
 
@@ -24,11 +25,19 @@ class ModuleCall:
     module: ModuleConfig
 
 
+class ResourceConfig(NamedTuple):
+    """What one ``resource``/``data`` block's instances evaluate: its argument expressions and
+    the references of its ``for_each`` (None without one)."""
+
+    expressions: dict[str, object]
+    for_each_references: tuple[str, ...] | None
+
+
 @dataclass
 class ModuleConfig:
     """One module's configuration: resources by module-relative address, outputs, calls."""
 
-    resources: dict[str, dict[str, object]] = field(default_factory=dict)
+    resources: dict[str, ResourceConfig] = field(default_factory=dict)
     outputs: dict[str, object] = field(default_factory=dict)
     calls: dict[str, ModuleCall] = field(default_factory=dict)
 
@@ -39,11 +48,20 @@ def parse_module(raw: object, depth: int = 0) -> ModuleConfig:
     body = as_dict(raw)
     if body is None or depth > _MAX_MODULE_DEPTH:
         return config
-    for entry in as_list(body.get("resources")) or []:
-        resource = as_dict(entry)
-        address = as_str(resource.get("address")) if resource is not None else None
-        if resource is not None and address is not None:
-            config.resources.setdefault(address, resource)
+    resources = config.resources
+    for resource in as_list(body.get("resources")) or []:
+        # as_dict/as_str/get_dict written out: this runs once per resource block.
+        if not isinstance(resource, dict):
+            continue
+        address = resource.get("address")
+        if not isinstance(address, str) or address in resources:
+            continue
+        expressions = resource.get("expressions")
+        each = resource.get("for_each_expression")
+        resources[address] = ResourceConfig(
+            expressions if isinstance(expressions, dict) else {},
+            references(each) if each is not None else None,
+        )
     for name, output in get_dict(body, "outputs").items():
         expression = as_dict(output)
         if expression is not None:

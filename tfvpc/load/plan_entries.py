@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tfvpc.load.plan_address import InstanceAddress, format_key, parse_instance_address
 from tfvpc.load.plan_json import as_dict, as_str, get_dict, get_list
-from tfvpc.load.resources import InputProblem
+from tfvpc.load.resources import InputProblem, Value
 
 # R-PLAN-1: these instances do not exist after apply.
 _GONE_ACTIONS = (["delete"], ["forget"])
@@ -22,17 +23,17 @@ _MODES = ("managed", "data")
 _MAX_MODULE_DEPTH = 64
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One instance as read: full address (text and parts), values, unknown markers, origin.
 
     `written` is the address as the file writes it (module-relative in 0.12 state values),
-    the key for finding the entry's line.
+    the key for finding the entry's line. `after` is parsed JSON: Values without Refs and
+    Unknowns. A named tuple: one is made per instance.
     """
 
     text: str
     address: InstanceAddress
-    after: dict[str, object]
+    after: dict[str, Value]
     unknown: object
     section: str
     written: str
@@ -98,8 +99,10 @@ def _take_change(collected: Collected, seen: set[str], position: int, raw: objec
             _problem(f"resource_changes[{position}]", "the entry has no address; it was skipped")
         )
         return
-    if change.get("deposed") or not _wanted_mode(change):
-        # A deposed object is the old copy of a replaced instance, being destroyed.
+    mode = change.get("mode")
+    if change.get("deposed") or (mode is not None and mode not in _MODES):
+        # A deposed object is the old copy of a replaced instance, being destroyed; other
+        # modes than managed and data (ephemeral) are not wanted.
         return
     body = change.get("change")
     if not isinstance(body, dict):
@@ -113,20 +116,21 @@ def _take_change(collected: Collected, seen: set[str], position: int, raw: objec
         # entries): planned_values or prior_state may still describe it.
         return
     parsed = parse_instance_address(address)
-    problem = None
     if parsed is None:
         problem = "is not a resource instance address"
     elif address in seen:
         problem = "appears twice"
     elif not isinstance(after, dict):
         problem = "has an 'after' value that is not an object"
-    seen.add(address)
-    if problem is not None or parsed is None or not isinstance(after, dict):
-        collected.problems.append(_problem(address, f"the plan entry {problem}; it was skipped"))
+    else:
+        seen.add(address)
+        unknown = body.get("after_unknown", False)
+        collected.entries.append(
+            Entry(address, parsed, after, unknown, "resource_changes", address)
+        )
         return
-    collected.entries.append(
-        Entry(address, parsed, after, body.get("after_unknown", False), "resource_changes", address)
-    )
+    seen.add(address)
+    collected.problems.append(_problem(address, f"the plan entry {problem}; it was skipped"))
 
 
 def _wanted_mode(resource: dict[str, object]) -> bool:
@@ -195,7 +199,10 @@ def _full_address(resource: dict[str, object], module_address: str) -> str | Non
     if isinstance(index, (int, str)) and not isinstance(index, bool):
         local += f"[{format_key(index)}]"
     rebuilt = f"{module_address}.{local}" if module_address else local
-    return written if parsed is not None and parsed == parse_instance_address(rebuilt) else rebuilt
+    again = parse_instance_address(rebuilt) if parsed is not None else None
+    if parsed is not None and again is not None and parsed.same_instance(again):
+        return written
+    return rebuilt
 
 
 def _problem(subject: str, message: str) -> InputProblem:

@@ -100,13 +100,14 @@ _CLASSIFIED = frozenset().union(*ACCEPTED_TYPES.values())
 _IDENTITY = frozenset({"id", "ids", "arn", "arns"})
 
 
-def can_hold(attribute: str | None, candidate: Candidate) -> bool:
+def can_hold(attribute: str | None, candidate: Candidate, type_: str | None = None) -> bool:
     """Return True unless `attribute` provably cannot hold the value `candidate` refers to.
 
     A reference to a whole object (``aws_nat_gateway.this[count.index].id`` records only
     ``aws_nat_gateway.this``) or to its id is of its resource type; a reference to another
     attribute (``aws_vpc_endpoint.s3.prefix_list_id``) is of the kind that attribute holds.
     Attributes, types and referenced attributes this table does not know are never dropped.
+    `type_` is the candidate's resource type when the caller knows it; else its address says.
     """
     accepted = ACCEPTED_TYPES.get(attribute) if attribute is not None else None
     if accepted is None:
@@ -115,7 +116,8 @@ def can_hold(attribute: str | None, candidate: Candidate) -> bool:
     if held is not None and held not in _IDENTITY:
         kinds = ACCEPTED_TYPES.get(held)
         return kinds is None or not kinds.isdisjoint(accepted)
-    type_ = _type_of(candidate.address)
+    if type_ is None:
+        type_ = _type_of(candidate.address)
     return type_ is None or type_ in accepted or type_ not in _CLASSIFIED
 
 

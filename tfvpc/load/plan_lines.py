@@ -96,19 +96,32 @@ def address_lines(
         if keep is not None and section.key not in keep:
             continue
         lines = found.setdefault(section.key, {})
+        line += text.count("\n", counted, section.start)
+        counted = section.start
+        if text.find("\n", section.start, section.end) < 0:
+            # All on one line, as Terraform writes a plan: no line to count per address.
+            for plain, escaped in _ADDRESS.findall(text, section.start, section.end):
+                address = _decoded(escaped) if escaped else plain
+                if address is not None:
+                    lines.setdefault(address, line)
+            continue
         for match in _ADDRESS.finditer(text, section.start, section.end):
             line += text.count("\n", counted, match.start())
             counted = match.start()
             plain, escaped = match.groups()
-            if plain is not None:
-                address = plain
-            else:
-                try:
-                    address = json.loads(escaped)
-                except ValueError:
-                    continue
-            lines.setdefault(address, line)
+            address = plain if plain is not None else _decoded(escaped)
+            if address is not None:
+                lines.setdefault(address, line)
     return found
+
+
+def _decoded(escaped: str) -> str | None:
+    """Return the address an escaped JSON string holds, None if it does not decode."""
+    try:
+        address = json.loads(escaped)
+    except ValueError:
+        return None
+    return address if isinstance(address, str) else None
 
 
 def _skip(text: str, pos: int) -> int:

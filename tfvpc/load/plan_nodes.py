@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tfvpc.load.plan_address import Step
 from tfvpc.load.plan_config import all_references, is_expression, references
@@ -34,15 +35,16 @@ class Unconfigured:
     """Below an attribute the configuration does not set (dynamic blocks are not recorded)."""
 
 
-@dataclass(frozen=True)
-class Blocks:
-    """One or more configured blocks; several are merged when their order cannot be matched."""
+class Blocks(NamedTuple):
+    """One or more configured blocks; several are merged when their order cannot be matched.
+
+    Named tuples, this and `Expression`: one is made per instance and configured attribute.
+    """
 
     bodies: tuple[dict[str, object], ...]
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(NamedTuple):
     """One expression (or a merge of several) covering the value and everything below it.
 
     `holes` counts the unknown values it produces. When it produces several, which of its

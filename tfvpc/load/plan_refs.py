@@ -9,7 +9,8 @@ are not recorded in plan JSON).
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tfvpc.load.plan_address import Key, ModulePath, Step, format_steps, parse_traversal
 from tfvpc.load.plan_config import ModuleConfig, find_module, references
@@ -20,24 +21,26 @@ _MAX_DEPTH = 32
 _MAX_STEPS = 10_000
 # Roots whose values are always known in a plan, so they are never the source of an unknown.
 _KNOWN_ROOTS = frozenset({"count", "path", "terraform", "self"})
+# Up to this many references (an expression usually has two: ``x.y.id`` and ``x.y``), comparing
+# each with each is quicker than sorting them.
+_FEW_REFS = 8
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """An instance a value may come from; `attr` None means the whole object (its ``id``)."""
 
     address: str
     attr: str | None
 
 
-@dataclass(frozen=True)
-class Referrer:
+class Referrer(NamedTuple):
     """Where an expression is evaluated and which repetition key it is evaluated for.
 
     `siblings` are the keys of the referrer's ``count``/``for_each`` (None when unrepeated);
     `each_references` the references of its ``for_each`` expression, for ``each.value``;
     `match_key` is set while resolving that collection, whose element for key k is the
-    referenced resource's instance k.
+    referenced resource's instance k. A named tuple: it keys the resolution memos, and a
+    tuple hashes and compares without Python-level calls.
     """
 
     module: ModulePath
@@ -48,7 +51,7 @@ class Referrer:
 
     def without_key(self) -> Referrer:
         """Return this referrer with no repetition key (no same-shape matching below it)."""
-        return replace(self, key=None, siblings=None)
+        return self._replace(key=None, siblings=None)
 
 
 @dataclass
@@ -77,8 +80,10 @@ class Resolution:
             if candidate not in seen:
                 seen.add(candidate)
                 self.candidates.append(candidate)
-        self.opaque += [text for text in other.opaque if text not in self.opaque]
-        self.known += [text for text in other.known if text not in self.known]
+        if other.opaque:
+            self.opaque += [text for text in other.opaque if text not in self.opaque]
+        if other.known:
+            self.known += [text for text in other.known if text not in self.known]
 
 
 def significant(refs: tuple[str, ...]) -> tuple[str, ...]:
@@ -86,6 +91,10 @@ def significant(refs: tuple[str, ...]) -> tuple[str, ...]:
 
     ``["aws_vpc.main.id", "aws_vpc.main"]`` names one thing: keep the longest form only.
     """
+    if len(refs) < 2:
+        return refs
+    if len(refs) <= _FEW_REFS:
+        return tuple([ref for ref in refs if not _extended_among(ref, refs)])
     ordered = sorted(refs)
 
     def extended(ref: str) -> bool:
@@ -96,6 +105,15 @@ def significant(refs: tuple[str, ...]) -> tuple[str, ...]:
         return False
 
     return tuple(ref for ref in refs if not extended(ref))
+
+
+def _extended_among(ref: str, refs: tuple[str, ...]) -> bool:
+    """Return True if one of `refs` is `ref` followed by an attribute or index step."""
+    size = len(ref)
+    for other in refs:
+        if len(other) > size and other[size] in ".[" and other.startswith(ref):
+            return True
+    return False
 
 
 def _split_rest(rest: list[Step]) -> tuple[bool, str | None]:
@@ -177,7 +195,8 @@ class Resolver:
         if static is not None:
             chosen = [instances[static[0]]] if static[0] in instances else []
         else:
-            own = self._own_key(self._index.keys(slot), referrer, same_shape)
+            # One instance (the usual target) is that one, whatever the referrer's key.
+            own = len(instances) > 1 and self._own_key(self._index.keys(slot), referrer, same_shape)
             chosen = [instances[referrer.key]] if own else list(instances.values())
         return Resolution(candidates=[Candidate(address, attr) for address in chosen])
 
@@ -200,7 +219,7 @@ class Resolver:
         """Return what ``each.value`` means: the element of the for_each collection for this key."""
         if referrer.each_references is None:
             return Resolution(opaque=[ref])
-        inner = replace(referrer, each_references=None, match_key=True)
+        inner = referrer._replace(each_references=None, match_key=True)
         indexed, attr = _split_rest(rest)
         if indexed:
             inner = inner.without_key()
@@ -272,7 +291,7 @@ class Resolver:
             return Resolution(opaque=[ref])
         if not refs:
             return Resolution(known=[ref])
-        inner = replace(referrer, each_references=None)
+        inner = referrer._replace(each_references=None)
         if static is not None:
             keys: list[Key | None] = [static[0]]
         elif not call.repeated:
@@ -287,7 +306,7 @@ class Resolver:
             inner = inner.without_key()
         found = Resolution()
         for key in keys:
-            scope = replace(inner, module=(*referrer.module, (name, key)))
+            scope = inner._replace(module=(*referrer.module, (name, key)))
             element = self._element(refs, rest[1:], scope)
             if element is not None:
                 found.add(self.resolve((element,), scope, same_shape=same_shape, depth=depth + 1))

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-from tfvpc.load.plan_address import Step, format_steps
-from tfvpc.load.plan_config import all_references
+from tfvpc.load.plan_address import Key, ModulePath, Step, format_steps
+from tfvpc.load.plan_config import all_references, references
 from tfvpc.load.plan_index import InstanceIndex
 from tfvpc.load.plan_kinds import can_hold
 from tfvpc.load.plan_nodes import (
@@ -88,6 +88,28 @@ _DROP = _Drop()
 _UNPINNED = _Drop()
 
 
+# What one expression pins values to in one scope: (references, holes, attribute name, whether
+# the path ends in that name) -> the pinned value.
+_PinKey = tuple[tuple[str, ...], int, str | None, bool]
+
+
+class Scope:
+    """Where instances evaluate their expressions, and the pins those evaluations share.
+
+    Every instance with this referrer (module instance, key, count/for_each shape) pins an
+    expression with the same references to the same values: each is pinned once per scope.
+    """
+
+    __slots__ = ("listed", "pins", "referrer")
+
+    def __init__(self, referrer: Referrer) -> None:
+        self.referrer = referrer
+        self.pins: dict[_PinKey, Value | None] = {}
+        # (attribute name, *references as an expression lists them) -> the attribute's pin:
+        # found again without reading the listing (see `ValueBuilder.attribute_pin`).
+        self.listed: dict[tuple[object, ...], Value | None] = {}
+
+
 class ValueBuilder:
     """Builds one instance's values from its change object and configuration."""
 
@@ -97,15 +119,32 @@ class ValueBuilder:
         # Instances of one module share their references (every subnet names its VPC):
         # resolve each combination once per plan.
         self._resolved: dict[tuple[tuple[str, ...], Referrer, bool, str | None], Resolution] = {}
-        self._pins: dict[tuple[object, ...], Value | None] = {}
+        self._scopes: dict[
+            tuple[ModulePath, Key | None, frozenset[Key | None] | None, tuple[str, ...] | None],
+            Scope,
+        ] = {}
+
+    def scope(
+        self,
+        module: ModulePath,
+        key: Key | None,
+        siblings: frozenset[Key | None] | None,
+        each_references: tuple[str, ...] | None,
+    ) -> Scope:
+        """Return the one Scope of the referrer with these fields (see `Referrer`)."""
+        fields = (module, key, siblings, each_references)
+        found = self._scopes.get(fields)
+        if found is None:
+            found = self._scopes[fields] = Scope(Referrer(*fields))
+        return found
 
     def build(
         self,
         address: str,
-        after: dict[str, object],
+        after: dict[str, Value],
         marker: object,
         expressions: dict[str, object] | None,
-        referrer: Referrer,
+        scope: Scope,
         *,
         data_source: bool = False,
     ) -> dict[str, Value]:
@@ -114,53 +153,112 @@ class ValueBuilder:
         `expressions` is the resource's configuration (None when the plan has none for it).
         A data source read during apply has no defaults: its unset unknowns are results, kept.
         """
+        if not is_unknown_anywhere(marker):
+            # Known as planned, all of it: what the walk returns, without starting one.
+            return after
+        if (
+            expressions is not None
+            and isinstance(marker, dict)
+            and marker.keys().isdisjoint(after.keys())
+        ):
+            return self._attributes(address, after, marker, expressions, scope, not data_source)
+        walk = _Walk(self, address, scope, drop_unset=not data_source)
         node: Node = NoConfig() if expressions is None else Blocks((expressions,))
-        walk = _Walk(self, address, referrer, drop_unset=not data_source)
+        if isinstance(marker, dict):
+            # What `value` does with it, without testing the marker again.
+            return walk.object_value(after, marker, node, [], 0)
         built = walk.value(after, marker, node, [], 0)
         return built if isinstance(built, dict) else {}
 
-    def pinned(
-        self, node: Blocks | Expression, referrer: Referrer, path: list[Step]
-    ) -> Value | None:
+    def _attributes(
+        self,
+        address: str,
+        after: dict[str, Value],
+        marker: dict[str, object],
+        body: dict[str, object],
+        scope: Scope,
+        drop_unset: bool,
+    ) -> dict[str, Value]:
+        """Return what `build` returns for an instance configured by `body` whose unknown
+        attributes are all ones `after` leaves out, as most instances' are.
+
+        What the walk makes of such an object, with its usual cases decided here: computed
+        attributes the configuration does not set are dropped (R-TF-3), attributes set by one
+        expression are pinned once per scope; a walk is started for any other only.
+        """
+        result = dict(after)
+        walk = None
+        for key, mark in marker.items():
+            if mark is True:
+                if key not in body:
+                    if drop_unset:
+                        continue
+                else:
+                    found = self.attribute_pin(body[key], key, scope)
+                    if found is not None:
+                        result[key] = found
+                        continue
+            elif mark is None or mark is False or not is_unknown_anywhere(mark):
+                result[key] = None
+                continue
+            if walk is None:
+                walk = _Walk(self, address, scope, drop_unset=drop_unset)
+            walk.member(result, key, None, mark, Blocks((body,)), [], 0)
+        return result
+
+    def attribute_pin(self, expression: object, name: str, scope: Scope) -> Value | None:
+        """Return what `pinned` pins a wholly unknown member `name` of one configured block to
+        when `expression` alone sets it (the node `child` makes of it, with the one hole), at
+        any depth (a pin depends on the member's name, not on the path to it); None when it is
+        no expression or leaves the value uncertain.
+
+        Instances of a scope repeat each other's listings (every subnet names its VPC): a pin is
+        filed by the references as listed too, so that a repeated listing is not read again.
+        """
+        listed = expression.get("references") if isinstance(expression, dict) else None
+        key = (name, *listed) if isinstance(listed, list) else None
+        try:
+            found = scope.listed.get(key, _UNPINNED) if key is not None else _UNPINNED
+        except TypeError:
+            # Members that are no strings (a hostile file) may not even hash: read it each time.
+            key, found = None, _UNPINNED
+        if isinstance(found, _Drop):
+            own = references(expression)
+            found = None if own is None else self.pinned(Expression(own), scope, [name])
+            if key is not None:
+                scope.listed[key] = found
+        return list(found) if isinstance(found, list) else found
+
+    def pinned(self, node: Blocks | Expression, scope: Scope, path: list[Step]) -> Value | None:
         """Return what the references of an unknown value at `path` pin it to: a Ref, or for a
         collection its members; None when they leave it uncertain (R-LINK-1)."""
         if not isinstance(node, Expression):
-            return self._pin(node, referrer, path)
-        # Instances of one module share their expressions: pin each once per plan. The key is
-        # made of the fields, whose tuples compare faster than the dataclasses holding them.
+            return self._pin(node, scope.referrer, path)
         last = path[-1] if path else None
-        key = (
-            node.references,
-            node.holes,
-            referrer.module,
-            referrer.key,
-            referrer.siblings,
-            referrer.each_references,
-            referrer.match_key,
-            # `_name(path)` and `_is_collection(path)` without their calls when the path ends
-            # in a name, as every top-level attribute's does.
-            last if isinstance(last, str) else _name(path),
-            isinstance(last, str) and _is_collection_name(last),
+        # The name the value is read as, and whether the path ends in it (a collection then).
+        key: _PinKey = (
+            (node.references, node.holes, last, True)
+            if isinstance(last, str)
+            else (node.references, node.holes, _name(path), False)
         )
-        found = self._pins.get(key, _UNPINNED)
+        found = scope.pins.get(key, _UNPINNED)
         if isinstance(found, _Drop):
-            found = self._pins[key] = self._pin(node, referrer, path)
+            found = scope.pins[key] = self._pin(node, scope.referrer, path)
         return list(found) if isinstance(found, list) else found
 
     def _pin(self, node: Blocks | Expression, referrer: Referrer, path: list[Step]) -> Value | None:
         """Return `pinned`'s answer, computed."""
-        refs = _refs(node)
-        found = self.resolve(refs, referrer, same_shape=True, attribute=_name(path))
-        linkable = _linkable(path, found.candidates)
-        if not linkable or found.opaque or not found.candidates:
+        name = _name(path)
+        found = self.resolve(_refs(node), referrer, same_shape=True, attribute=name)
+        if found.opaque or not found.candidates or not _linkable(name, found.candidates):
             return None
         if not _is_collection(path):
-            return _ref_at(found.candidates[0], path) if len(found.candidates) == 1 else None
+            return _ref_at(found.candidates[0], name) if len(found.candidates) == 1 else None
         # Providers plan a set with an unknown member as wholly unknown, so this is the usual
         # form of ``vpc_security_group_ids = [aws_security_group.web.id]`` in a plan. Known
         # inputs (variables, constants) may add members the plan does not show: then Unknown.
         if (len(found.candidates) == 1 or _holes(node) == 1) and not found.known:
-            members: list[Value] = [_ref_at(candidate, path) for candidate in found.candidates]
+            members: list[Value] = [_ref_at(candidate, name) for candidate in found.candidates]
             return members + list(dict.fromkeys(found.literals))
         return None
 
@@ -193,7 +291,7 @@ class ValueBuilder:
         found = self._resolver.resolve(refs, referrer, same_shape=same_shape)
         unknown = []
         for candidate in found.candidates:
-            if not can_hold(attribute, candidate):
+            if not can_hold(attribute, candidate, self._index.type_of(candidate.address)):
                 found.unfit.append(candidate)
                 continue
             known, value = self._index.known_value(candidate.address, candidate.attr or "id")
@@ -211,11 +309,12 @@ class _Walk:
     """One instance's walk over ``after`` and ``after_unknown`` in step."""
 
     def __init__(
-        self, builder: ValueBuilder, address: str, referrer: Referrer, *, drop_unset: bool
+        self, builder: ValueBuilder, address: str, scope: Scope, *, drop_unset: bool
     ) -> None:
         self._builder = builder
         self._address = address
-        self._referrer = referrer
+        self._scope = scope
+        self._referrer = scope.referrer
         self._drop_unset = drop_unset
 
     def value(
@@ -230,47 +329,58 @@ class _Walk:
         if depth > MAX_DEPTH:
             return Unknown(f"{self._where(path)} is nested too deeply to read")
         if isinstance(after, dict) or isinstance(marker, dict):
-            return self._object(after, marker, node, path, depth)
+            return self.object_value(after, marker, node, path, depth)
         if isinstance(after, list):
             return self._list(after, marker, node, path, depth)
         return cast(Value, after)
 
-    def _object(
+    def object_value(
         self, after: object, marker: object, node: Node, path: list[Step], depth: int
-    ) -> Value:
+    ) -> dict[str, Value]:
         """Return an object value, keeping known members and marking unknown ones."""
-        values = after if isinstance(after, dict) else {}
+        values = cast(dict[str, Value], after) if isinstance(after, dict) else {}
         unknown = marker if isinstance(marker, dict) else {}
-        result: dict[str, Value] = {}
         # The one configured block most attributes sit in, for the R-TF-3 test below.
         body = node.bodies[0] if isinstance(node, Blocks) and len(node.bodies) == 1 else None
         # Members in the order of `after`, then those only `after_unknown` names.
-        for key, planned in values.items():
-            mark = unknown.get(key)
-            if mark is None or mark is False or not is_unknown_anywhere(mark):
-                # Known as planned (what `value` returns for it), without looking up the
-                # configuration below: most attributes of most instances take this path.
-                result[key] = cast(Value, planned)
-            else:
-                self._member(result, key, planned, mark, node, path, depth)
+        if unknown.keys().isdisjoint(values.keys()):
+            # No marker for any planned member: all are known as planned.
+            result = dict(values)
+        else:
+            result = {}
+            for key, planned in values.items():
+                mark = unknown.get(key)
+                if mark is None or mark is False or not is_unknown_anywhere(mark):
+                    # Known as planned (what `value` returns for it), without looking up the
+                    # configuration below.
+                    result[key] = planned
+                else:
+                    self.member(result, key, planned, mark, node, path, depth)
         for key, mark in unknown.items():
             if key in values:
                 continue
-            if mark is True:
-                # R-TF-3 drops it (what `value` makes of its Absent node, without building
-                # it): most computed attributes (id, arn) of most instances take this path.
-                if self._drop_unset and (
-                    key not in body if body is not None else _unset(node, key)
-                ):
-                    continue
-                self._member(result, key, None, mark, node, path, depth)
-            elif mark is None or mark is False or not is_unknown_anywhere(mark):
-                result[key] = None
+            if mark is not True:
+                if mark is None or mark is False or not is_unknown_anywhere(mark):
+                    result[key] = None
+                else:
+                    self.member(result, key, None, mark, node, path, depth)
+            elif body is None:
+                if not (self._drop_unset and _unset(node, key)):
+                    self.member(result, key, None, mark, node, path, depth)
+            elif key not in body:
+                # R-TF-3 drops it (what `value` makes of its Absent node, without building it):
+                # most computed attributes (id, arn) of most instances take this path.
+                if not self._drop_unset:
+                    self.member(result, key, None, mark, node, path, depth)
             else:
-                self._member(result, key, None, mark, node, path, depth)
+                pinned = self._builder.attribute_pin(body[key], key, self._scope)
+                if pinned is None:
+                    self.member(result, key, None, mark, node, path, depth)
+                else:
+                    result[key] = pinned
         return result
 
-    def _member(
+    def member(
         self,
         result: dict[str, Value],
         key: str,
@@ -332,7 +442,7 @@ class _Walk:
             return Unknown(f"{_attr_text(path)} is unknown until apply")
         if isinstance(node, Unconfigured):
             return Unknown(self._reason(path, unconfigured=True))
-        pinned = self._builder.pinned(node, self._referrer, path)
+        pinned = self._builder.pinned(node, self._scope, path)
         if pinned is not None:
             return pinned
         refs = _refs(node)
@@ -340,7 +450,7 @@ class _Walk:
         found = self._builder.resolve(
             refs, self._referrer, same_shape=not _is_collection(path), attribute=_name(path)
         )
-        return self._uncertain(path, refs, found, _linkable(path, found.candidates))
+        return self._uncertain(path, refs, found, _linkable(_name(path), found.candidates))
 
     def _uncertain(
         self, path: list[Step], refs: tuple[str, ...], found: Resolution, linkable: bool
@@ -348,10 +458,11 @@ class _Walk:
         """Return the Unknown for `path`, with candidates when they are all it can be."""
         candidates = found.candidates if linkable and not found.opaque else []
         reason = self._reason(path, refs, candidates, found.opaque)
+        name = _name(path)
         if found.unfit and not found.candidates and not found.opaque:
             names = ", ".join(dict.fromkeys(c.address for c in found.unfit))
-            reason += f"; {_name(path)} cannot hold {names}"
-        return Unknown(reason, tuple(_ref_at(c, path) for c in candidates))
+            reason += f"; {name} cannot hold {names}"
+        return Unknown(reason, tuple(_ref_at(c, name) for c in candidates))
 
     def _elements(self, node: Node, path: list[Step], count: int) -> list[Value]:
         """Return values for the `count` unknown elements of the list at `path`.
@@ -364,13 +475,14 @@ class _Walk:
         if isinstance(node, (Absent, Unconfigured)):
             return [Unknown(self._reason(path, unconfigured=True)) for _ in range(count)]
         refs = _refs(node)
-        shaped = self._builder.resolve(refs, self._referrer, same_shape=True, attribute=_name(path))
-        every = self._builder.resolve(refs, self._referrer, same_shape=False, attribute=_name(path))
-        linkable = _linkable(path, every.candidates)
+        name = _name(path)
+        shaped = self._builder.resolve(refs, self._referrer, same_shape=True, attribute=name)
+        every = self._builder.resolve(refs, self._referrer, same_shape=False, attribute=name)
+        linkable = _linkable(name, every.candidates)
         if linkable and not every.opaque and (len(every.candidates) == 1 or _holes(node) == count):
             for members in (shaped.candidates, every.candidates):
                 if len(members) == count:
-                    return [_ref_at(member, path) for member in members]
+                    return [_ref_at(member, name) for member in members]
         return [self._uncertain(path, refs, every, linkable) for _ in range(count)]
 
     def _where(self, path: list[Step]) -> str:
@@ -417,16 +529,20 @@ def _refs(node: Blocks | Expression) -> tuple[str, ...]:
     return all_references(list(node.bodies))
 
 
-def _linkable(path: list[Step], candidates: list[Candidate]) -> bool:
-    """Return True if the value at `path` names objects and the candidates are such names."""
-    return _is_link_name(_name(path)) and all(
-        c.attr is None or _is_link_name(c.attr.split(".")[-1].split("[")[0]) for c in candidates
-    )
+def _linkable(name: str | None, candidates: list[Candidate]) -> bool:
+    """Return True if attribute `name` names objects and the candidates are such names."""
+    if not _is_link_name(name):
+        return False
+    for candidate in candidates:
+        attr = candidate.attr
+        if attr is not None and not _is_link_name(attr.split(".")[-1].split("[")[0]):
+            return False
+    return True
 
 
-def _ref_at(candidate: Candidate, path: list[Step]) -> Ref:
-    """Return the Ref for `candidate` at `path`; a whole object is its arn for *_arn(s)."""
-    name = _name(path)
+def _ref_at(candidate: Candidate, name: str | None) -> Ref:
+    """Return the Ref for `candidate` as attribute `name`; a whole object is its arn for
+    *_arn(s)."""
     arn = name is not None and name.endswith(("_arn", "_arns"))
     return _ref(candidate, "arn" if arn else "id")
 
@@ -446,8 +562,10 @@ def _ref(candidate: Candidate, whole: str) -> Ref:
 
 def _name(path: list[Step]) -> str | None:
     """Return the name of the attribute at `path` (its last name step), None at the top."""
-    names = [step for step in path if isinstance(step, str)]
-    return names[-1] if names else None
+    for step in reversed(path):
+        if isinstance(step, str):
+            return step
+    return None
 
 
 def _holes(node: Blocks | Expression) -> int:
