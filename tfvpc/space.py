@@ -458,23 +458,35 @@ class FlowSet:
             layer = paired
         return layer[0]
 
-    # A set combined with itself is itself (or nothing): the same object comes back, with its
-    # hash already known, which analysers that remember answers by flow set look up often.
+    # A set combined with itself is itself (or nothing), and a result equal to an operand (a
+    # union with a subset, an intersection with a superset, a difference with a disjoint set)
+    # is that operand: the same object comes back, with its hash already known, which analysers
+    # that remember answers by flow set look up often.
 
     def __or__(self, other: FlowSet) -> FlowSet:
         if other is self:
             return self
-        return FlowSet(_protos_or(self._v4, other._v4), _protos_or(self._v6, other._v6))
+        return self._of(_protos_or(self._v4, other._v4), _protos_or(self._v6, other._v6), other)
 
     def __and__(self, other: FlowSet) -> FlowSet:
         if other is self:
             return self
-        return FlowSet(_protos_and(self._v4, other._v4), _protos_and(self._v6, other._v6))
+        return self._of(_protos_and(self._v4, other._v4), _protos_and(self._v6, other._v6), other)
 
     def __sub__(self, other: FlowSet) -> FlowSet:
         if other is self:
             return _EMPTY
-        return FlowSet(_protos_sub(self._v4, other._v4), _protos_sub(self._v6, other._v6))
+        return self._of(_protos_sub(self._v4, other._v4), _protos_sub(self._v6, other._v6), other)
+
+    def _of(self, v4: _Protos, v6: _Protos, other: FlowSet) -> FlowSet:
+        """Return the set of parts `v4` and `v6`: `self` or `other` when it has both already."""
+        if v4 is self._v4 and v6 is self._v6:
+            return self
+        if v4 is other._v4 and v6 is other._v6:
+            return other
+        if not v4 and not v6:
+            return _EMPTY
+        return FlowSet(v4, v6)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FlowSet):

@@ -37,7 +37,7 @@ from tfvpc.analyse.routing import family_window
 from tfvpc.analyse.sg_redundancy import signature
 from tfvpc.analyse.subnet_space import OwnRanges, SubnetSpace
 from tfvpc.analyse.usage import Usage
-from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
+from tfvpc.findings import Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, Network, SecurityGroup, SgRule, Subnet
 from tfvpc.space import Family, FlowSet, describe_cidrs
 
@@ -48,13 +48,53 @@ _NaclKey = tuple[tuple[int, int], ...]
 """The entries of the candidate NACLs, both directions, as `FlowCache.nacl_token`s."""
 
 
-class _Guard(NamedTuple):
+class _Guard:
     """A subnet's candidate NACLs, their entries as `_NaclKey`s for rules of each direction
-    (ingress, egress), and the subnet's `family_window`."""
+    (ingress, egress), and the subnet's `family_window`: one object for the subnets of one
+    analysis guarded by the same NACLs in the same families, compared by identity."""
 
-    nacls: tuple[Nacl, ...]
-    keys: tuple[_NaclKey, _NaclKey]
-    window: FlowSet
+    __slots__ = ("keys", "nacls", "window")
+
+    def __init__(
+        self, nacls: tuple[Nacl, ...], keys: tuple[_NaclKey, _NaclKey], window: FlowSet
+    ) -> None:
+        self.nacls = nacls
+        self.keys = keys
+        self.window = window
+
+
+class _Cut:
+    """What a guard's NACLs drop of a rule's flows as one subnet sees them: `flows` crossing
+    the subnet boundary, the `definite` and `possible` drops among them, and whether every
+    flow is dropped for sure (`dead`).
+
+    One object serves every subnet guarded alike that the flows do not reach into; a subnet
+    they reach into gets a cut of its own, made from that one (its `origin`) by taking the
+    subnet's addresses out. The blocking entries and their text for a finding showing a cut
+    are kept on it (`entries`, `texts`, by whether the finding shows definite drops only);
+    memos key on cuts by identity.
+    """
+
+    __slots__ = ("dead", "definite", "entries", "flows", "origin", "possible", "texts")
+
+    def __init__(
+        self,
+        flows: FlowSet,
+        definite: FlowSet,
+        possible: FlowSet,
+        origin: _Cut | None = None,
+    ) -> None:
+        self.flows = flows
+        self.definite = definite
+        self.possible = possible
+        self.origin = origin
+        self.dead = definite == flows
+        self.entries: dict[bool, list[tuple[str, _Spans]]] = {}
+        self.texts: dict[bool, str] = {}
+
+    def shown(self, definite_only: bool) -> FlowSet:
+        """Return the drops a finding shows: the definite ones, or every one."""
+        return self.definite if definite_only else self.definite | self.possible
 
 
 class _Drop(NamedTuple):
@@ -62,14 +102,8 @@ class _Drop(NamedTuple):
 
     subnet: Subnet
     guard: _Guard
-    flows: FlowSet
-    """The rule's flows that cross the subnet boundary."""
-    definite: FlowSet
-    possible: FlowSet
     certain_placement: bool
-    whole: tuple[FlowSet, FlowSet] | None = None
-    """For an address peer whose flows reach the subnet's own addresses: `definite` and
-    `possible` before those addresses were taken out."""
+    cut: _Cut
 
 
 _Spans = dict[Family, list[tuple[int, int]]]
@@ -114,17 +148,16 @@ class _Judge:
         self.flows = flows
         self.space = SubnetSpace()
         self._guards: dict[str, _Guard | None] = {}
+        self._alike: dict[tuple[tuple[str, ...], FlowSet], _Guard] = {}
         self._verdicts: dict[tuple[FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet]] = {}
-        self._judged: dict[
-            tuple[FlowSet, FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet, FlowSet]
-        ] = {}
+        self._cuts: dict[tuple[FlowSet, FlowSet, _NaclKey, bool], _Cut] = {}
         self._passed: dict[tuple[FlowSet, FlowSet, FlowSet], FlowSet] = {}
         self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, _Spans]]] = {}
-        self._blocker_texts: dict[tuple[FlowSet, _NaclKey, bool, str | None], str] = {}
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
         self._traffic: dict[FlowSet, _Traffic] = {}
         self._cidrs: dict[FlowSet, list[str]] = {}
         self._described: dict[tuple[str, ...], str] = {}
+        self._related: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = {}
 
     def group(self, group: SecurityGroup) -> Iterator[Finding]:
         """Yield the findings of one group's rules."""
@@ -149,23 +182,25 @@ class _Judge:
             if key in seen:
                 continue
             seen.add(key)
+            egress = rule.direction == "egress"
             if rule.peer_kind in ("security_group", "self"):
-                found = (self.peer_drop(group, rule, *place) for place in guarded)
+                peers = self.peer_flows(group, rule)
+                found = [self.peer_drop(peers, egress, *place) for place in guarded]
+                drops = [drop for drop in found if drop is not None]
             else:
                 flows = self.flows.sg_rule_flows(rule, permissive=False)
-                egress = rule.direction == "egress"
-                found = (self.address_drop(flows, egress, *place) for place in guarded)
-            drops = [drop for drop in found if drop is not None]
-            finding = self.finding(group, rule, drops)
+                drops = self.address_drops(flows, egress, guarded)
+            finding = self.finding(group, rule, key, drops)
             if finding is not None:
                 yield finding
 
     def guard(self, subnet: Subnet) -> _Guard | None:
         """Return the subnet's NACLs, None when one of them is not in the model."""
         if subnet.address not in self._guards:
+            window = family_window(subnet)
+            guard = self._alike.get((subnet.nacls, window))
             nacls = tuple(self.network.nacls[n] for n in subnet.nacls if n in self.network.nacls)
-            guard = None
-            if nacls and len(nacls) == len(subnet.nacls):
+            if guard is None and nacls and len(nacls) == len(subnet.nacls):
                 ingress, egress = (
                     tuple(
                         (self.flows.nacl_token(n, out), self.flows.nacl_token(n, not out))
@@ -173,89 +208,93 @@ class _Judge:
                     )
                     for out in (False, True)
                 )
-                guard = _Guard(nacls, (ingress, egress), family_window(subnet))
+                guard = self._alike[(subnet.nacls, window)] = _Guard(
+                    nacls, (ingress, egress), window
+                )
             self._guards[subnet.address] = guard
         return self._guards[subnet.address]
 
     def peer_drop(
         self,
-        group: SecurityGroup,
-        rule: SgRule,
-        subnet: Subnet,
-        guard: _Guard,
-        certain_placement: bool,
-    ) -> _Drop | None:
-        """Return what the subnet's NACL drops of a rule whose peer is a security group, None
-        if the rule has no traffic crossing the subnet boundary."""
-        parts = self.peer_flows(group, rule, subnet)
-        if not parts:
-            return None
-        egress = rule.direction == "egress"
-        definite = FlowSet.empty()
-        for flows in parts:
-            surely, _ = self.verdict(flows, guard, egress)
-            definite = definite | for_every_address(surely, flows)
-        return _Drop(
-            subnet,
-            guard,
-            FlowSet.union_all(parts),
-            definite,
-            FlowSet.empty(),
-            certain_placement,
-        )
-
-    def address_drop(
-        self,
-        rule_flows: FlowSet,
+        peers: list[tuple[str, FlowSet]],
         egress: bool,
         subnet: Subnet,
         guard: _Guard,
         certain_placement: bool,
     ) -> _Drop | None:
-        """Return what the subnet's NACL drops of the flows of a rule whose peer is addresses
-        (CIDRs, prefix lists), None if none of them cross the subnet boundary."""
-        # Subnets alike in families and NACL entries share one answer for the rule: a single
-        # lookup per (rule, subnet) instead of one per step.
+        """Return what the subnet's NACL drops of a rule whose peer is a security group, from
+        `peer_flows`; None if the rule has no traffic crossing the subnet boundary."""
+        # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
+        parts = [
+            crossing
+            for address, flows in peers
+            if address != subnet.address and (crossing := self.space.crossing(flows, subnet))
+        ]
+        if not parts:
+            return None
+        definite = FlowSet.empty()
+        for flows in parts:
+            surely, _ = self.verdict(flows, guard, egress)
+            definite = definite | for_every_address(surely, flows)
+        cut = _Cut(FlowSet.union_all(parts), definite, FlowSet.empty())
+        return _Drop(subnet, guard, certain_placement, cut)
+
+    def address_drops(
+        self, rule_flows: FlowSet, egress: bool, guarded: list[tuple[Subnet, _Guard, bool]]
+    ) -> list[_Drop]:
+        """Return what each subnet's NACL drops of the flows of a rule whose peer is addresses
+        (CIDRs, prefix lists), leaving out subnets that none of them cross the boundary of."""
+        cuts: dict[_Guard, _Cut] = {}
+        drops: list[_Drop] = []
+        for subnet, guard, certain_placement in guarded:
+            cut = cuts.get(guard)
+            if cut is None:
+                cut = cuts[guard] = self.cut(rule_flows, guard, egress)
+            seen = self.seen_from(cut, subnet)
+            if seen is not None:
+                drops.append(_Drop(subnet, guard, certain_placement, seen))
+        return drops
+
+    def cut(self, rule_flows: FlowSet, guard: _Guard, egress: bool) -> _Cut:
+        """Return what the guard's NACLs drop of a rule's flows in its subnets' families,
+        one object per distinct (flows, families, NACL entries)."""
         key = (rule_flows, guard.window, guard.keys[egress], egress)
-        judged = self._judged.get(key)
-        if judged is None:
+        found = self._cuts.get(key)
+        if found is None:
             # R-CIDR-2: not a family the subnet has no address in.
-            windowed = self.space.in_families(rule_flows, subnet)
-            judged = self._judged[key] = (windowed, *self.verdict(windowed, guard, egress))
-        flows, definite, possible = judged
+            windowed = rule_flows & guard.window
+            found = self._cuts[key] = _Cut(windowed, *self.verdict(windowed, guard, egress))
+        return found
+
+    def seen_from(self, cut: _Cut, subnet: Subnet) -> _Cut | None:
+        """Return `cut` as one of the subnets it was made for sees it: `cut` itself when its
+        flows stay outside the subnet's own addresses, None when they all lie inside."""
         space = self.space
+        flows = cut.flows
         if not space.touches(flows, subnet):
-            return _Drop(subnet, guard, flows, definite, possible, certain_placement)
+            return cut
         # R-NACL-12: traffic inside the subnet is not filtered; leave its addresses out.
         crossing = flows - space.own(subnet)
         if not crossing:
             return None
         # A wholly dropped rule (`verdict` hands back `flows` itself) needs no second subtraction.
-        return _Drop(
-            subnet,
-            guard,
+        return _Cut(
             crossing,
-            crossing if definite is flows else space.outside(definite, subnet),
-            space.outside(possible, subnet),
-            certain_placement,
-            (definite, possible),
+            crossing if cut.definite is flows else space.outside(cut.definite, subnet),
+            space.outside(cut.possible, subnet),
+            cut,
         )
 
-    def peer_flows(self, group: SecurityGroup, rule: SgRule, subnet: Subnet) -> list[FlowSet]:
-        """Return the flows of a rule with a security-group peer crossing the subnet
-        boundary, one set per peer subnet (each to be judged for all its addresses)."""
-        out: list[FlowSet] = []
+    def peer_flows(self, group: SecurityGroup, rule: SgRule) -> list[tuple[str, FlowSet]]:
+        """Return each subnet where the security-group peer of a rule sits with the rule's
+        flows to or from its addresses (each to be judged for all of them)."""
+        out: list[tuple[str, FlowSet]] = []
         for peer in group_peer_subnets(rule, group.address, self.network, self.usage):
-            if peer.address == subnet.address:
-                continue
             cidrs = [c for c in (peer.ipv4_cidr, peer.ipv6_cidr) if c is not None]
             flows = FlowSet.union_all(
                 self.flows.sg_rule_flows(with_cidr_peer(rule, c), permissive=False) for c in cidrs
             )
-            # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
-            crossing = self.space.crossing(flows, subnet)
-            if crossing:
-                out.append(crossing)
+            out.append((peer.address, flows))
         return out
 
     def verdict(self, flows: FlowSet, guard: _Guard, egress: bool) -> tuple[FlowSet, FlowSet]:
@@ -288,33 +327,23 @@ class _Judge:
             self._passed[key] = found
         return found
 
-    def blockers(self, drop: _Drop, dropped: FlowSet, whole: FlowSet | None, egress: bool) -> str:
-        """Return the NACL entries that drop the requests of `dropped`, or all their replies,
-        joined by ``; `` (each once).
-
-        `whole` is `dropped` before the subnet's own addresses were taken out, if that changed
-        it: an entry then counts when what it drops lies partly outside those addresses.
-        """
-        keys = drop.guard.keys[egress]
-        base = dropped if whole is None else whole
-        # Only the `whole` case depends on the subnet: the rest is one text for every subnet
-        # guarded alike, built once instead of once per (rule, subnet).
-        text_key = (base, keys, egress, None if whole is None else drop.subnet.address)
-        joined = self._blocker_texts.get(text_key)
-        if joined is None:
-            out: list[str] = []
-            for nacl, tokens in zip(drop.guard.nacls, keys, strict=True):
-                key = (base, tokens, egress)
-                found = self._blockers.get(key)
-                if found is None:
-                    found = self._blockers[key] = self.nacl_blockers(nacl, base, egress)
-                if whole is None:
-                    out.extend(text for text, _ in found)
-                else:
-                    own = self.space.ranges(drop.subnet)
-                    out.extend(text for text, spans in found if _beyond(spans, own))
-            joined = self._blocker_texts[text_key] = "; ".join(dict.fromkeys(out))
-        return joined
+    def blockers(
+        self, cut: _Cut, guard: _Guard, definite_only: bool, egress: bool
+    ) -> list[tuple[str, _Spans]]:
+        """Return the entries of the guard's NACLs that drop the requests of what `cut` shows
+        (`_Cut.shown`), or all their replies, each with the addresses of what it drops; once
+        per cut."""
+        found = cut.entries.get(definite_only)
+        if found is None:
+            shown = cut.shown(definite_only)
+            found = cut.entries[definite_only] = []
+            for nacl, tokens in zip(guard.nacls, guard.keys[egress], strict=True):
+                key = (shown, tokens, egress)
+                entries = self._blockers.get(key)
+                if entries is None:
+                    entries = self._blockers[key] = self.nacl_blockers(nacl, shown, egress)
+                found.extend(entries)
+        return found
 
     def nacl_blockers(self, nacl: Nacl, dropped: FlowSet, egress: bool) -> list[tuple[str, _Spans]]:
         """Return the entries of one NACL that drop `dropped` or all its replies, each with the
@@ -378,69 +407,113 @@ class _Judge:
             found = self._cidrs[flows] = flows.cidrs()
         return found
 
-    def finding(self, group: SecurityGroup, rule: SgRule, drops: list[_Drop]) -> Finding | None:
-        """Return the rule's finding from what each subnet's NACL drops, if anything shows."""
-        definite = [d for d in drops if d.definite and d.certain_placement]
-        shown = definite or [d for d in drops if d.definite or d.possible]
+    def blocker_text(self, drop: _Drop, definite_only: bool, egress: bool) -> str:
+        """Return the NACL entries that drop what one subnet's drop shows, or all its replies,
+        joined by ``; `` (each once); once per cut."""
+        cut = drop.cut
+        text = cut.texts.get(definite_only)
+        if text is None:
+            if cut.origin is None:
+                found = [t for t, _ in self.blockers(cut, drop.guard, definite_only, egress)]
+            else:
+                # A cut taken from another for a subnet: an entry counts when what it drops of
+                # that one lies partly outside the subnet's own addresses.
+                own = self.space.ranges(drop.subnet)
+                entries = self.blockers(cut.origin, drop.guard, definite_only, egress)
+                found = [t for t, spans in entries if _beyond(spans, own)]
+            text = cut.texts[definite_only] = "; ".join(dict.fromkeys(found))
+        return text
+
+    def dropped(self, shown: list[_Drop], definite_only: bool) -> FlowSet:
+        """Return the union of what the drops show (`_Cut.shown`).
+
+        A cut taken from another for a subnet shows that one's less the subnet's addresses,
+        so the drops taken from one cut show together that cut's less the addresses common to
+        all their subnets (all of it once a subnet kept the cut itself).
+        """
+        common: dict[_Cut, FlowSet | None] = {}
+        for drop in shown:
+            origin = drop.cut.origin
+            if origin is None:
+                common[drop.cut] = None
+            elif origin not in common:
+                common[origin] = self.space.own(drop.subnet)
+            elif (inside := common[origin]) is not None:
+                common[origin] = inside & self.space.own(drop.subnet)
+        return FlowSet.union_all(
+            cut.shown(definite_only) if inside is None else cut.shown(definite_only) - inside
+            for cut, inside in common.items()
+        )
+
+    def related(
+        self, group: SecurityGroup, origin: str, subnets: tuple[str, ...], shown: list[_Drop]
+    ) -> tuple[str, ...]:
+        """Return the group, the `subnets` shown, their NACLs and the attachments of the group
+        in them, each once and without the rule's `origin`; once per distinct question."""
+        key = (group.address, origin, subnets)
+        found = self._related.get(key)
+        if found is None:
+            users = self.usage.by_security_group[group.address]
+            related = dict.fromkeys(
+                (
+                    group.address,
+                    *subnets,
+                    *(n.address for d in shown for n in d.guard.nacls),
+                    *(a.resource for a in users if any(s in subnets for s in a.subnets)),
+                )
+            )
+            related.pop(origin, None)
+            found = self._related[key] = tuple(related)
+        return found
+
+    def finding(
+        self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...], drops: list[_Drop]
+    ) -> Finding | None:
+        """Return the rule's finding from what each subnet's NACL drops, if anything shows;
+        `key` is the rule's `signature`."""
+        definite = [d for d in drops if d.certain_placement and d.cut.definite]
+        shown = definite or [d for d in drops if d.cut.definite or d.cut.possible]
         if not shown:
             return None
-        certainty: Certainty = "definite" if definite else "possible"
-        parts = {
-            d.subnet.address: d.definite if definite else d.definite | d.possible for d in shown
-        }
-        dropped = FlowSet.union_all(parts.values())
-        wholly = all(d.definite == d.flows for d in drops)
+        sure = bool(definite)
+        wholly = all(d.cut.dead for d in drops)
         egress = rule.direction == "egress"
-        if egress and not (wholly and definite):
+        if egress and not (wholly and sure):
             return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
+        subnets = tuple(d.subnet.address for d in shown)
+        dropped = self.dropped(shown, sure)
         described = describe_sg_rule(rule, group.address)
         label = protocol_label(rule.protocol)
         hops = [Hop(hop=group.address, detail=described)]
         clauses: list[str] = []
         for drop in shown:
-            whole = None
-            if drop.whole is not None:
-                whole = drop.whole[0] if definite else drop.whole[0] | drop.whole[1]
-            blockers = self.blockers(drop, parts[drop.subnet.address], whole, egress)
-            drop_hops, clause = self.clause(drop, blockers)
+            drop_hops, clause = self.clause(drop, self.blocker_text(drop, sure, egress))
             hops.extend(drop_hops)
             clauses.append(clause)
         more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
         groups, ports, traffic = self.traffic(dropped)
         sources = self.cidrs(dropped)
         side = "to" if egress else "from"
-        users = self.usage.by_security_group[group.address]
-        related = (
-            group.address,
-            *parts,
-            *(n.address for d in shown for n in d.guard.nacls),
-            *(a.resource for a in users if any(s in parts for s in a.subnets)),
-        )
+        related = self.related(group, rule.origin, subnets, shown)
         return make_finding(
             "TFV301",
             resource=rule.origin or group.address,
             severity=Severity.MEDIUM if wholly else Severity.LOW,
-            certainty=certainty,
+            certainty="definite" if sure else "possible",
             message=(
                 f"{described} of {group.address} is {'dead' if wholly else 'partly dead'}:"
                 f" {traffic} {side} {self.describe_cidrs(sources)} is dropped by"
                 f" {'; '.join(clauses[:_SHOWN])}{more}; allow it in the NACL or narrow the rule"
                 f" ({'C-1' if wholly else 'C-2'})"
             ),
-            related=tuple(_without(dict.fromkeys(related), rule.origin)),
+            related=related,
             protocol=label,
             ports=ports[0] if len(groups) == 1 and groups[0].label == label else None,
             sources=tuple(sources),
             path=tuple(hops),
             location=rule.location or self.network.locations.get(rule.origin or group.address),
-            fingerprint_extra=f"{group.address}|{rule.direction}|{signature(rule)}",
+            fingerprint_extra=f"{group.address}|{rule.direction}|{key}",
         )
-
-
-def _without(keys: dict[str, None], key: str) -> dict[str, None]:
-    """Return `keys` after removing `key` from it, if there."""
-    keys.pop(key, None)
-    return keys
 
 
 def _spans(flows: FlowSet) -> _Spans:
