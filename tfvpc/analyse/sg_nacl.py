@@ -117,6 +117,10 @@ class _Traffic(NamedTuple):
     ports: list[PortRanges | None]
     """`ProtocolGroup.ports()` of each group."""
     words: str
+    sources: tuple[str, ...]
+    """The addresses of the flows as CIDRs."""
+    peers: str
+    """`sources` in words (`describe_cidrs`)."""
 
 
 def find_sg_rules_blocked_by_nacl(
@@ -155,8 +159,6 @@ class _Judge:
         self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, _Spans]]] = {}
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
         self._traffic: dict[FlowSet, _Traffic] = {}
-        self._cidrs: dict[FlowSet, list[str]] = {}
-        self._described: dict[tuple[str, ...], str] = {}
         self._related: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = {}
 
     def group(self, group: SecurityGroup) -> Iterator[Finding]:
@@ -380,8 +382,7 @@ class _Judge:
         return found
 
     def traffic(self, flows: FlowSet) -> _Traffic:
-        """Return `protocol_groups(flows)`, the ports of each and their words, once per
-        distinct set."""
+        """Return how a finding shows `flows`, once per distinct set."""
         found = self._traffic.get(flows)
         if found is None:
             groups = protocol_groups(flows)
@@ -389,22 +390,10 @@ class _Judge:
             words = "; ".join(
                 describe_traffic(g.label, p, g.excluded) for g, p in zip(groups, ports, strict=True)
             )
-            found = self._traffic[flows] = _Traffic(groups, ports, words)
-        return found
-
-    def describe_cidrs(self, cidrs: list[str]) -> str:
-        """Return `describe_cidrs(cidrs)`, once per distinct list."""
-        key = tuple(cidrs)
-        found = self._described.get(key)
-        if found is None:
-            found = self._described[key] = describe_cidrs(cidrs)
-        return found
-
-    def cidrs(self, flows: FlowSet) -> list[str]:
-        """Return `flows.cidrs()`, once per distinct set."""
-        found = self._cidrs.get(flows)
-        if found is None:
-            found = self._cidrs[flows] = flows.cidrs()
+            sources = flows.cidrs()
+            found = self._traffic[flows] = _Traffic(
+                groups, ports, words, tuple(sources), describe_cidrs(sources)
+            )
         return found
 
     def blocker_text(self, drop: _Drop, definite_only: bool, egress: bool) -> str:
@@ -491,9 +480,8 @@ class _Judge:
             hops.extend(drop_hops)
             clauses.append(clause)
         more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
-        groups, ports, traffic = self.traffic(dropped)
-        sources = self.cidrs(dropped)
-        side = "to" if egress else "from"
+        traffic = self.traffic(dropped)
+        groups = traffic.groups
         related = self.related(group, rule.origin, subnets, shown)
         return make_finding(
             "TFV301",
@@ -502,14 +490,14 @@ class _Judge:
             certainty="definite" if sure else "possible",
             message=(
                 f"{described} of {group.address} is {'dead' if wholly else 'partly dead'}:"
-                f" {traffic} {side} {self.describe_cidrs(sources)} is dropped by"
+                f" {traffic.words} {'to' if egress else 'from'} {traffic.peers} is dropped by"
                 f" {'; '.join(clauses[:_SHOWN])}{more}; allow it in the NACL or narrow the rule"
                 f" ({'C-1' if wholly else 'C-2'})"
             ),
             related=related,
             protocol=label,
-            ports=ports[0] if len(groups) == 1 and groups[0].label == label else None,
-            sources=tuple(sources),
+            ports=traffic.ports[0] if len(groups) == 1 and groups[0].label == label else None,
+            sources=traffic.sources,
             path=tuple(hops),
             location=rule.location or self.network.locations.get(rule.origin or group.address),
             fingerprint_extra=f"{group.address}|{rule.direction}|{key}",
