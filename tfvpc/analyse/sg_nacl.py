@@ -47,6 +47,9 @@ _SHOWN = 3
 _NaclKey = tuple[tuple[int, int], ...]
 """The entries of the candidate NACLs, both directions, as `FlowCache.nacl_token`s."""
 
+_Spans = dict[Family, list[tuple[int, int]]]
+"""Address ranges per family."""
+
 
 class _Guard:
     """A subnet's candidate NACLs, their entries as `_NaclKey`s for rules of each direction
@@ -64,50 +67,75 @@ class _Guard:
 
 
 class _Cut:
-    """What a guard's NACLs drop of a rule's flows as one subnet sees them: `flows` crossing
-    the subnet boundary, the `definite` and `possible` drops among them, and whether every
-    flow is dropped for sure (`dead`).
+    """What a guard's NACLs drop of some flows of a rule: the `flows` crossing the boundary of
+    the subnets guarded, the `definite` and `possible` drops among them, and whether every flow
+    is dropped for sure (`dead`).
 
-    One object serves every subnet guarded alike that the flows do not reach into; a subnet
-    they reach into gets a cut of its own, made from that one (its `origin`) by taking the
-    subnet's addresses out. The blocking entries and their text for a finding showing a cut
-    are kept on it (`entries`, `texts`, by whether the finding shows definite drops only);
-    memos key on cuts by identity.
+    For an address peer one cut serves every subnet guarded alike (`_Judge.cut`). The blocking
+    entries and their text for a finding showing a cut are kept on it (`entries`, `texts`, by
+    whether the finding shows definite drops only); memos key on cuts by identity.
     """
 
-    __slots__ = ("dead", "definite", "entries", "flows", "origin", "possible", "texts")
+    __slots__ = ("dead", "definite", "entries", "flows", "possible", "spans", "texts")
 
-    def __init__(
-        self,
-        flows: FlowSet,
-        definite: FlowSet,
-        possible: FlowSet,
-        origin: _Cut | None = None,
-    ) -> None:
+    def __init__(self, flows: FlowSet, definite: FlowSet, possible: FlowSet) -> None:
         self.flows = flows
         self.definite = definite
         self.possible = possible
-        self.origin = origin
         self.dead = definite == flows
         self.entries: dict[bool, list[tuple[str, _Spans]]] = {}
         self.texts: dict[bool, str] = {}
+        self.spans: tuple[_Spans, _Spans, _Spans, _Spans] | None = None
 
     def shown(self, definite_only: bool) -> FlowSet:
         """Return the drops a finding shows: the definite ones, or every one."""
         return self.definite if definite_only else self.definite | self.possible
 
+    def addresses(self) -> tuple[_Spans, _Spans, _Spans, _Spans]:
+        """Return the address ranges of `flows`, `definite`, `possible` and of the flows not
+        dropped for sure."""
+        if self.spans is None:
+            sets = (self.flows, self.definite, self.possible, self.flows - self.definite)
+            self.spans = (_spans(sets[0]), _spans(sets[1]), _spans(sets[2]), _spans(sets[3]))
+        return self.spans
 
-class _Drop(NamedTuple):
-    """What one subnet's NACL does to one rule."""
+
+class _Seen(NamedTuple):
+    """What a subnet sees of a cut: all of it, or, when `inside`, the cut less the subnet's own
+    addresses (R-NACL-12); and whether that holds some `definite` drop, some `possible` one,
+    and every flow dropped for sure (`dead`)."""
+
+    cut: _Cut
+    inside: bool
+    definite: bool
+    possible: bool
+    dead: bool
+
+    @staticmethod
+    def whole(cut: _Cut) -> _Seen:
+        """Return all of `cut`."""
+        return _Seen(cut, False, bool(cut.definite), bool(cut.possible), cut.dead)
+
+
+class _Place(NamedTuple):
+    """A subnet where an attachment carrying a group may sit, its guard, and whether an
+    attachment certainly sits there."""
 
     subnet: Subnet
     guard: _Guard
     certain_placement: bool
-    cut: _Cut
 
 
-_Spans = dict[Family, list[tuple[int, int]]]
-"""Address ranges per family."""
+class _Places(NamedTuple):
+    """The `_Place`s of one group, in subnet order, and per guard the own address ranges of
+    its subnets (unmerged)."""
+
+    places: list[_Place]
+    reach: dict[_Guard, _Spans]
+
+
+_Drop = tuple[_Place, _Seen]
+"""What one subnet's NACL does to one rule."""
 
 
 class _Traffic(NamedTuple):
@@ -153,8 +181,9 @@ class _Judge:
         self.space = SubnetSpace()
         self._guards: dict[str, _Guard | None] = {}
         self._alike: dict[tuple[tuple[str, ...], FlowSet], _Guard] = {}
+        self._own: dict[str, _Spans] = {}
         self._verdicts: dict[tuple[FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet]] = {}
-        self._cuts: dict[tuple[FlowSet, FlowSet, _NaclKey, bool], _Cut] = {}
+        self._cuts: dict[tuple[FlowSet, FlowSet, _NaclKey, bool], _Seen] = {}
         self._passed: dict[tuple[FlowSet, FlowSet, FlowSet], FlowSet] = {}
         self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, _Spans]]] = {}
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
@@ -163,18 +192,7 @@ class _Judge:
 
     def group(self, group: SecurityGroup) -> Iterator[Finding]:
         """Yield the findings of one group's rules."""
-        attachments = self.usage.by_security_group[group.address]
-        certain = {a.subnets[0] for a in attachments if len(a.subnets) == 1}
-        subnets = [
-            self.network.subnets[s]
-            for s in self.usage.subnets_of_group(group.address)
-            if s in self.network.subnets
-        ]
-        guarded = [
-            (subnet, guard, subnet.address in certain)
-            for subnet in subnets
-            if (guard := self.guard(subnet)) is not None
-        ]
+        places = self.places(group)
         seen: set[tuple[object, ...]] = set()
         for rule in group.rules:
             # An identical copy of a rule (TFV304 reports it) would repeat the same finding.
@@ -187,14 +205,31 @@ class _Judge:
             egress = rule.direction == "egress"
             if rule.peer_kind in ("security_group", "self"):
                 peers = self.peer_flows(group, rule)
-                found = [self.peer_drop(peers, egress, *place) for place in guarded]
-                drops = [drop for drop in found if drop is not None]
+                found = ((place, self.peer_drop(peers, egress, place)) for place in places.places)
+                drops = [(place, drop) for place, drop in found if drop is not None]
             else:
                 flows = self.flows.sg_rule_flows(rule, permissive=False)
-                drops = self.address_drops(flows, egress, guarded)
+                drops = self.address_drops(flows, egress, places)
             finding = self.finding(group, rule, key, drops)
             if finding is not None:
                 yield finding
+
+    def places(self, group: SecurityGroup) -> _Places:
+        """Return the subnets where attachments carrying the group may sit, with a guard."""
+        attachments = self.usage.by_security_group[group.address]
+        certain = {a.subnets[0] for a in attachments if len(a.subnets) == 1}
+        places: list[_Place] = []
+        reach: dict[_Guard, _Spans] = {}
+        for address in self.usage.subnets_of_group(group.address):
+            subnet = self.network.subnets.get(address)
+            guard = None if subnet is None else self.guard(subnet)
+            if subnet is None or guard is None:
+                continue
+            places.append(_Place(subnet, guard, address in certain))
+            spans = reach.setdefault(guard, {})
+            for family, ranges in self.own(subnet).items():
+                spans.setdefault(family, []).extend(ranges)
+        return _Places(places, reach)
 
     def guard(self, subnet: Subnet) -> _Guard | None:
         """Return the subnet's NACLs, None when one of them is not in the model."""
@@ -216,16 +251,19 @@ class _Judge:
             self._guards[subnet.address] = guard
         return self._guards[subnet.address]
 
+    def own(self, subnet: Subnet) -> _Spans:
+        """Return the address ranges of the subnet's own addresses, once per subnet."""
+        found = self._own.get(subnet.address)
+        if found is None:
+            found = self._own[subnet.address] = _spans(self.space.own(subnet))
+        return found
+
     def peer_drop(
-        self,
-        peers: list[tuple[str, FlowSet]],
-        egress: bool,
-        subnet: Subnet,
-        guard: _Guard,
-        certain_placement: bool,
-    ) -> _Drop | None:
+        self, peers: list[tuple[str, FlowSet]], egress: bool, place: _Place
+    ) -> _Seen | None:
         """Return what the subnet's NACL drops of a rule whose peer is a security group, from
         `peer_flows`; None if the rule has no traffic crossing the subnet boundary."""
+        subnet = place.subnet
         # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
         parts = [
             crossing
@@ -236,56 +274,9 @@ class _Judge:
             return None
         definite = FlowSet.empty()
         for flows in parts:
-            surely, _ = self.verdict(flows, guard, egress)
+            surely, _ = self.verdict(flows, place.guard, egress)
             definite = definite | for_every_address(surely, flows)
-        cut = _Cut(FlowSet.union_all(parts), definite, FlowSet.empty())
-        return _Drop(subnet, guard, certain_placement, cut)
-
-    def address_drops(
-        self, rule_flows: FlowSet, egress: bool, guarded: list[tuple[Subnet, _Guard, bool]]
-    ) -> list[_Drop]:
-        """Return what each subnet's NACL drops of the flows of a rule whose peer is addresses
-        (CIDRs, prefix lists), leaving out subnets that none of them cross the boundary of."""
-        cuts: dict[_Guard, _Cut] = {}
-        drops: list[_Drop] = []
-        for subnet, guard, certain_placement in guarded:
-            cut = cuts.get(guard)
-            if cut is None:
-                cut = cuts[guard] = self.cut(rule_flows, guard, egress)
-            seen = self.seen_from(cut, subnet)
-            if seen is not None:
-                drops.append(_Drop(subnet, guard, certain_placement, seen))
-        return drops
-
-    def cut(self, rule_flows: FlowSet, guard: _Guard, egress: bool) -> _Cut:
-        """Return what the guard's NACLs drop of a rule's flows in its subnets' families,
-        one object per distinct (flows, families, NACL entries)."""
-        key = (rule_flows, guard.window, guard.keys[egress], egress)
-        found = self._cuts.get(key)
-        if found is None:
-            # R-CIDR-2: not a family the subnet has no address in.
-            windowed = rule_flows & guard.window
-            found = self._cuts[key] = _Cut(windowed, *self.verdict(windowed, guard, egress))
-        return found
-
-    def seen_from(self, cut: _Cut, subnet: Subnet) -> _Cut | None:
-        """Return `cut` as one of the subnets it was made for sees it: `cut` itself when its
-        flows stay outside the subnet's own addresses, None when they all lie inside."""
-        space = self.space
-        flows = cut.flows
-        if not space.touches(flows, subnet):
-            return cut
-        # R-NACL-12: traffic inside the subnet is not filtered; leave its addresses out.
-        crossing = flows - space.own(subnet)
-        if not crossing:
-            return None
-        # A wholly dropped rule (`verdict` hands back `flows` itself) needs no second subtraction.
-        return _Cut(
-            crossing,
-            crossing if cut.definite is flows else space.outside(cut.definite, subnet),
-            space.outside(cut.possible, subnet),
-            cut,
-        )
+        return _Seen.whole(_Cut(FlowSet.union_all(parts), definite, FlowSet.empty()))
 
     def peer_flows(self, group: SecurityGroup, rule: SgRule) -> list[tuple[str, FlowSet]]:
         """Return each subnet where the security-group peer of a rule sits with the rule's
@@ -298,6 +289,56 @@ class _Judge:
             )
             out.append((peer.address, flows))
         return out
+
+    def address_drops(self, rule_flows: FlowSet, egress: bool, places: _Places) -> list[_Drop]:
+        """Return what each subnet's NACL drops of the flows of a rule whose peer is addresses
+        (CIDRs, prefix lists), leaving out subnets that none of them cross the boundary of."""
+        # One cut per guard; subnets whose own addresses it does not reach see all of it.
+        wholes: dict[_Guard, _Seen] = {}
+        reaching: set[_Guard] = set()
+        for guard, own in places.reach.items():
+            whole = wholes[guard] = self.cut(rule_flows, guard, egress)
+            if _meets(whole.cut.addresses()[0], own):
+                reaching.add(guard)
+        drops: list[_Drop] = []
+        for place in places.places:
+            seen: _Seen | None = wholes[place.guard]
+            if place.guard in reaching:
+                seen = self.seen_from(wholes[place.guard], place.subnet)
+            if seen is not None:
+                drops.append((place, seen))
+        return drops
+
+    def cut(self, rule_flows: FlowSet, guard: _Guard, egress: bool) -> _Seen:
+        """Return all of what the guard's NACLs drop of a rule's flows in its subnets'
+        families, one cut per distinct (flows, families, NACL entries)."""
+        key = (rule_flows, guard.window, guard.keys[egress], egress)
+        found = self._cuts.get(key)
+        if found is None:
+            # R-CIDR-2: not a family the subnet has no address in.
+            windowed = rule_flows & guard.window
+            cut = _Cut(windowed, *self.verdict(windowed, guard, egress))
+            found = self._cuts[key] = _Seen.whole(cut)
+        return found
+
+    def seen_from(self, whole: _Seen, subnet: Subnet) -> _Seen | None:
+        """Return what one of the subnets a cut was made for sees of it (given `whole`), None
+        when every flow of the cut lies inside the subnet."""
+        flows, definite, possible, alive = whole.cut.addresses()
+        own = self.own(subnet)
+        if not _meets(flows, own):
+            return whole
+        # R-NACL-12: traffic inside the subnet is not filtered; its addresses are left out.
+        # They hold every protocol and port, so what is left of a set shows in its addresses.
+        if not _outside(flows, own):
+            return None
+        return _Seen(
+            whole.cut,
+            True,
+            _outside(definite, own),
+            _outside(possible, own),
+            not _outside(alive, own),
+        )
 
     def verdict(self, flows: FlowSet, guard: _Guard, egress: bool) -> tuple[FlowSet, FlowSet]:
         """Return the flows dropped under every candidate NACL even when read permissively
@@ -364,20 +405,20 @@ class _Judge:
                 out.append((text, _spans(decided & replies)))
         return out
 
-    def clause(self, drop: _Drop, blockers: str) -> tuple[tuple[Hop, ...], str]:
+    def clause(self, place: _Place, blockers: str) -> tuple[tuple[Hop, ...], str]:
         """Return the evidence hops (subnet, then each NACL with its blocking entries) and the
         message clause of one subnet's drop."""
         # Rules dropped in one subnet mostly share its blocking entries: the hops and words
         # are built once per (subnet, entries) rather than once per (rule, subnet).
-        key = (drop.subnet.address, blockers)
+        key = (place.subnet.address, blockers)
         found = self._clauses.get(key)
         if found is None:
-            names = ", ".join(n.address for n in drop.guard.nacls)
+            names = ", ".join(n.address for n in place.guard.nacls)
             hops = (
-                Hop(hop=drop.subnet.address, detail=f"NACL {names}"),
-                *(Hop(hop=n.address, detail=blockers) for n in drop.guard.nacls),
+                Hop(hop=place.subnet.address, detail=f"NACL {names}"),
+                *(Hop(hop=n.address, detail=blockers) for n in place.guard.nacls),
             )
-            clause = f"NACL {names} of {drop.subnet.address} ({blockers})"
+            clause = f"NACL {names} of {place.subnet.address} ({blockers})"
             found = self._clauses[key] = (hops, clause)
         return found
 
@@ -396,39 +437,37 @@ class _Judge:
             )
         return found
 
-    def blocker_text(self, drop: _Drop, definite_only: bool, egress: bool) -> str:
-        """Return the NACL entries that drop what one subnet's drop shows, or all its replies,
-        joined by ``; `` (each once); once per cut."""
-        cut = drop.cut
+    def blocker_text(self, place: _Place, seen: _Seen, definite_only: bool, egress: bool) -> str:
+        """Return the NACL entries that drop what one subnet sees of a cut, or all its replies,
+        joined by ``; `` (each once); once per cut for subnets that see all of it."""
+        cut = seen.cut
+        if seen.inside:
+            # An entry counts when what it drops lies partly outside the subnet's addresses.
+            own = self.space.ranges(place.subnet)
+            entries = self.blockers(cut, place.guard, definite_only, egress)
+            return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, own)))
         text = cut.texts.get(definite_only)
         if text is None:
-            if cut.origin is None:
-                found = [t for t, _ in self.blockers(cut, drop.guard, definite_only, egress)]
-            else:
-                # A cut taken from another for a subnet: an entry counts when what it drops of
-                # that one lies partly outside the subnet's own addresses.
-                own = self.space.ranges(drop.subnet)
-                entries = self.blockers(cut.origin, drop.guard, definite_only, egress)
-                found = [t for t, spans in entries if _beyond(spans, own)]
-            text = cut.texts[definite_only] = "; ".join(dict.fromkeys(found))
+            entries = self.blockers(cut, place.guard, definite_only, egress)
+            text = cut.texts[definite_only] = "; ".join(dict.fromkeys(t for t, _ in entries))
         return text
 
     def dropped(self, shown: list[_Drop], definite_only: bool) -> FlowSet:
-        """Return the union of what the drops show (`_Cut.shown`).
+        """Return the union of what the subnets see of their cuts (`_Cut.shown`).
 
-        A cut taken from another for a subnet shows that one's less the subnet's addresses,
-        so the drops taken from one cut show together that cut's less the addresses common to
-        all their subnets (all of it once a subnet kept the cut itself).
+        A subnet `inside` a cut sees the cut's less its own addresses, so the subnets of one
+        cut see together the cut's less the addresses common to all of them (all of it once
+        one of them is not `inside`).
         """
         common: dict[_Cut, FlowSet | None] = {}
-        for drop in shown:
-            origin = drop.cut.origin
-            if origin is None:
-                common[drop.cut] = None
-            elif origin not in common:
-                common[origin] = self.space.own(drop.subnet)
-            elif (inside := common[origin]) is not None:
-                common[origin] = inside & self.space.own(drop.subnet)
+        for place, seen in shown:
+            cut = seen.cut
+            if not seen.inside:
+                common[cut] = None
+            elif cut not in common:
+                common[cut] = self.space.own(place.subnet)
+            elif (inside := common[cut]) is not None:
+                common[cut] = inside & self.space.own(place.subnet)
         return FlowSet.union_all(
             cut.shown(definite_only) if inside is None else cut.shown(definite_only) - inside
             for cut, inside in common.items()
@@ -447,7 +486,7 @@ class _Judge:
                 (
                     group.address,
                     *subnets,
-                    *(n.address for d in shown for n in d.guard.nacls),
+                    *(n.address for place, _ in shown for n in place.guard.nacls),
                     *(a.resource for a in users if any(s in subnets for s in a.subnets)),
                 )
             )
@@ -460,29 +499,28 @@ class _Judge:
     ) -> Finding | None:
         """Return the rule's finding from what each subnet's NACL drops, if anything shows;
         `key` is the rule's `signature`."""
-        definite = [d for d in drops if d.certain_placement and d.cut.definite]
-        shown = definite or [d for d in drops if d.cut.definite or d.cut.possible]
+        definite = [d for d in drops if d[0].certain_placement and d[1].definite]
+        shown = definite or [d for d in drops if d[1].definite or d[1].possible]
         if not shown:
             return None
         sure = bool(definite)
-        wholly = all(d.cut.dead for d in drops)
+        wholly = all(seen.dead for _, seen in drops)
         egress = rule.direction == "egress"
         if egress and not (wholly and sure):
             return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
-        subnets = tuple(d.subnet.address for d in shown)
-        dropped = self.dropped(shown, sure)
         described = describe_sg_rule(rule, group.address)
         label = protocol_label(rule.protocol)
         hops = [Hop(hop=group.address, detail=described)]
         clauses: list[str] = []
-        for drop in shown:
-            drop_hops, clause = self.clause(drop, self.blocker_text(drop, sure, egress))
+        for place, seen in shown:
+            blockers = self.blocker_text(place, seen, sure, egress)
+            drop_hops, clause = self.clause(place, blockers)
             hops.extend(drop_hops)
             clauses.append(clause)
         more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
-        traffic = self.traffic(dropped)
+        traffic = self.traffic(self.dropped(shown, sure))
         groups = traffic.groups
-        related = self.related(group, rule.origin, subnets, shown)
+        subnets = tuple(place.subnet.address for place, _ in shown)
         return make_finding(
             "TFV301",
             resource=rule.origin or group.address,
@@ -494,7 +532,7 @@ class _Judge:
                 f" {'; '.join(clauses[:_SHOWN])}{more}; allow it in the NACL or narrow the rule"
                 f" ({'C-1' if wholly else 'C-2'})"
             ),
-            related=related,
+            related=self.related(group, rule.origin, subnets, shown),
             protocol=label,
             ports=traffic.ports[0] if len(groups) == 1 and groups[0].label == label else None,
             sources=traffic.sources,
@@ -507,6 +545,26 @@ class _Judge:
 def _spans(flows: FlowSet) -> _Spans:
     """Return the address ranges of `flows` per family."""
     return {family: flows.addresses(family) for family in flows.families()}
+
+
+def _meets(spans: _Spans, own: _Spans) -> bool:
+    """Return True if some address of `spans` lies in the ranges `own`."""
+    for family, ranges in spans.items():
+        for first, last in own.get(family, ()):
+            if any(lo <= last and first <= hi for lo, hi in ranges):
+                return True
+    return False
+
+
+def _outside(spans: _Spans, own: _Spans) -> bool:
+    """Return True if some address of `spans` lies outside the ranges `own` (merged ranges,
+    as `FlowSet.addresses` gives them)."""
+    for family, ranges in spans.items():
+        inside = own.get(family, ())
+        for lo, hi in ranges:
+            if not any(first <= lo and hi <= last for first, last in inside):
+                return True
+    return False
 
 
 def _beyond(spans: _Spans, subnet_ranges: OwnRanges) -> bool:
