@@ -83,6 +83,10 @@ class FlowCache:
         self._replies: dict[FlowSet, FlowSet] = {}
         self._splits: dict[tuple[FlowSet, FlowSet], ReturnSplit] = {}
 
+    def nacl_entries(self, nacl: Nacl, egress: bool) -> tuple[NaclRule, ...]:
+        """Return `flows.evaluation_order` for a NACL of this network."""
+        return self._order(nacl, egress)[0]
+
     def nacl_token(self, nacl: Nacl, egress: bool) -> int:
         """Return a number naming the entries of one direction of a NACL of this network:
         equal for directions whose entries are alike in everything but their origin."""
