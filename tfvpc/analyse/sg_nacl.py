@@ -117,25 +117,61 @@ class _Seen(NamedTuple):
         return _Seen(cut, False, bool(cut.definite), bool(cut.possible), cut.dead)
 
 
-class _Place(NamedTuple):
-    """A subnet where an attachment carrying a group may sit, its guard, and whether an
-    attachment certainly sits there."""
+class _Site:
+    """A subnet of one analysis with a known guard, its address ranges (`own` merged per
+    family, `ranges` as `SubnetSpace.ranges`)."""
 
-    subnet: Subnet
-    guard: _Guard
-    certain_placement: bool
+    __slots__ = ("address", "guard", "own", "ranges", "subnet")
 
-
-class _Places(NamedTuple):
-    """The `_Place`s of one group, in subnet order, and per guard the own address ranges of
-    its subnets (unmerged)."""
-
-    places: list[_Place]
-    reach: dict[_Guard, _Spans]
+    def __init__(self, subnet: Subnet, guard: _Guard, own: _Spans, ranges: OwnRanges) -> None:
+        self.subnet = subnet
+        self.address = subnet.address
+        self.guard = guard
+        self.own = own
+        self.ranges = ranges
 
 
-_Drop = tuple[_Place, _Seen]
-"""What one subnet's NACL does to one rule."""
+_Evidence = tuple[tuple[Hop, ...], tuple[str, ...], tuple[str, ...]]
+"""The hops, the message clauses and the subnet addresses a finding shows for some sites."""
+
+
+class _Segment:
+    """Sites of a group behind one guard, consecutive in subnet order, with those where an
+    attachment carrying the group certainly sits (`certain`) and the own address ranges of all
+    (`own`, unmerged). A single site of a longer segment is a segment of its own (`alone`).
+
+    What a finding shows of the segment is kept on it, per (certain sites only, blocking
+    entries), so that the rules of the group that meet the same entries share it.
+    """
+
+    __slots__ = ("_alone", "certain", "evidence", "guard", "own", "sites")
+
+    def __init__(self, guard: _Guard, sites: list[_Site], certain: list[_Site]) -> None:
+        self.guard = guard
+        self.sites = sites
+        self.certain = certain
+        self.own: _Spans = {}
+        for site in sites:
+            for family, ranges in site.own.items():
+                self.own.setdefault(family, []).extend(ranges)
+        self.evidence: dict[tuple[bool, str], _Evidence] = {}
+        self._alone: list[_Segment] | None = None
+
+    def alone(self) -> list[_Segment]:
+        """Return a segment for each site, in order."""
+        if self._alone is None:
+            if len(self.sites) == 1:
+                self._alone = [self]
+            else:
+                self._alone = [
+                    _Segment(self.guard, [site], [site] if site in self.certain else [])
+                    for site in self.sites
+                ]
+        return self._alone
+
+
+_Run = tuple[_Segment, _Seen]
+"""Sites of a segment that see the same of a cut."""
 
 
 class _Traffic(NamedTuple):
@@ -172,6 +208,8 @@ class _Judge:
     Address peers are judged on their flows in the subnet's families, and the subnet's own
     addresses taken out afterwards: what a NACL does to a flow depends on its own client
     address only (R-NACL-1/11), so taking addresses out before or after gives the same sets.
+    Subnets guarded alike whose own addresses the flows do not reach all see the same, so a
+    group's rules are judged per segment of such subnets, not per subnet.
     """
 
     def __init__(self, network: Network, usage: Usage, flows: FlowCache) -> None:
@@ -179,9 +217,8 @@ class _Judge:
         self.usage = usage
         self.flows = flows
         self.space = SubnetSpace()
-        self._guards: dict[str, _Guard | None] = {}
+        self._sites: dict[str, _Site | None] = {}
         self._alike: dict[tuple[tuple[str, ...], FlowSet], _Guard] = {}
-        self._own: dict[str, _Spans] = {}
         self._verdicts: dict[tuple[FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet]] = {}
         self._cuts: dict[tuple[FlowSet, FlowSet, _NaclKey, bool], _Seen] = {}
         self._passed: dict[tuple[FlowSet, FlowSet, FlowSet], FlowSet] = {}
@@ -189,10 +226,11 @@ class _Judge:
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
         self._traffic: dict[FlowSet, _Traffic] = {}
         self._related: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = {}
+        self._described: dict[tuple[object, ...], str] = {}
 
     def group(self, group: SecurityGroup) -> Iterator[Finding]:
         """Yield the findings of one group's rules."""
-        places = self.places(group)
+        segments = self.segments(group)
         seen: set[tuple[object, ...]] = set()
         for rule in group.rules:
             # An identical copy of a rule (TFV304 reports it) would repeat the same finding.
@@ -204,77 +242,100 @@ class _Judge:
             seen.add(key)
             egress = rule.direction == "egress"
             if rule.peer_kind in ("security_group", "self"):
-                peers = self.peer_flows(group, rule)
-                found = ((place, self.peer_drop(peers, egress, place)) for place in places.places)
-                drops = [(place, drop) for place, drop in found if drop is not None]
+                runs = self.peer_runs(group, rule, egress, segments)
             else:
                 flows = self.flows.sg_rule_flows(rule, permissive=False)
-                drops = self.address_drops(flows, egress, places)
-            finding = self.finding(group, rule, key, drops)
+                runs = self.address_runs(flows, egress, segments)
+            finding = self.finding(group, rule, key, runs)
             if finding is not None:
                 yield finding
 
-    def places(self, group: SecurityGroup) -> _Places:
-        """Return the subnets where attachments carrying the group may sit, with a guard."""
+    def segments(self, group: SecurityGroup) -> list[_Segment]:
+        """Return the sites where attachments carrying the group may sit, in subnet order,
+        as segments."""
         attachments = self.usage.by_security_group[group.address]
         certain = {a.subnets[0] for a in attachments if len(a.subnets) == 1}
-        places: list[_Place] = []
-        reach: dict[_Guard, _Spans] = {}
+        segments: list[_Segment] = []
+        sites: list[_Site] = []
+        sure: list[_Site] = []
         for address in self.usage.subnets_of_group(group.address):
-            subnet = self.network.subnets.get(address)
-            guard = None if subnet is None else self.guard(subnet)
-            if subnet is None or guard is None:
+            site = self.site(address)
+            if site is None:
                 continue
-            places.append(_Place(subnet, guard, address in certain))
-            spans = reach.setdefault(guard, {})
-            for family, ranges in self.own(subnet).items():
-                spans.setdefault(family, []).extend(ranges)
-        return _Places(places, reach)
+            if sites and site.guard is not sites[0].guard:
+                segments.append(_Segment(sites[0].guard, sites, sure))
+                sites, sure = [], []
+            sites.append(site)
+            if address in certain:
+                sure.append(site)
+        if sites:
+            segments.append(_Segment(sites[0].guard, sites, sure))
+        return segments
+
+    def site(self, address: str) -> _Site | None:
+        """Return the subnet of this address with its guard, None when the model lacks it or
+        one of its NACLs."""
+        if address in self._sites:
+            return self._sites[address]
+        subnet = self.network.subnets.get(address)
+        found = None
+        if subnet is not None:
+            guard = self.guard(subnet)
+            if guard is not None:
+                own = _spans(self.space.own(subnet))
+                found = _Site(subnet, guard, own, self.space.ranges(subnet))
+        self._sites[address] = found
+        return found
 
     def guard(self, subnet: Subnet) -> _Guard | None:
         """Return the subnet's NACLs, None when one of them is not in the model."""
-        if subnet.address not in self._guards:
-            window = family_window(subnet)
-            guard = self._alike.get((subnet.nacls, window))
-            nacls = tuple(self.network.nacls[n] for n in subnet.nacls if n in self.network.nacls)
-            if guard is None and nacls and len(nacls) == len(subnet.nacls):
-                ingress, egress = (
-                    tuple(
-                        (self.flows.nacl_token(n, out), self.flows.nacl_token(n, not out))
-                        for n in nacls
-                    )
-                    for out in (False, True)
+        nacls = tuple(self.network.nacls[n] for n in subnet.nacls if n in self.network.nacls)
+        if not nacls or len(nacls) != len(subnet.nacls):
+            return None
+        window = family_window(subnet)
+        guard = self._alike.get((subnet.nacls, window))
+        if guard is None:
+            ingress, egress = (
+                tuple(
+                    (self.flows.nacl_token(n, out), self.flows.nacl_token(n, not out))
+                    for n in nacls
                 )
-                guard = self._alike[(subnet.nacls, window)] = _Guard(
-                    nacls, (ingress, egress), window
-                )
-            self._guards[subnet.address] = guard
-        return self._guards[subnet.address]
+                for out in (False, True)
+            )
+            guard = self._alike[(subnet.nacls, window)] = _Guard(nacls, (ingress, egress), window)
+        return guard
 
-    def own(self, subnet: Subnet) -> _Spans:
-        """Return the address ranges of the subnet's own addresses, once per subnet."""
-        found = self._own.get(subnet.address)
-        if found is None:
-            found = self._own[subnet.address] = _spans(self.space.own(subnet))
-        return found
+    def peer_runs(
+        self, group: SecurityGroup, rule: SgRule, egress: bool, segments: list[_Segment]
+    ) -> list[_Run]:
+        """Return what each subnet's NACL drops of a rule whose peer is a security group,
+        leaving out subnets that none of its traffic crosses the boundary of."""
+        peers = self.peer_flows(group, rule)
+        runs: list[_Run] = []
+        for segment in segments:
+            for alone in segment.alone():
+                seen = self.peer_drop(peers, egress, alone.sites[0])
+                if seen is not None:
+                    runs.append((alone, seen))
+        return runs
 
     def peer_drop(
-        self, peers: list[tuple[str, FlowSet]], egress: bool, place: _Place
+        self, peers: list[tuple[str, FlowSet]], egress: bool, site: _Site
     ) -> _Seen | None:
         """Return what the subnet's NACL drops of a rule whose peer is a security group, from
         `peer_flows`; None if the rule has no traffic crossing the subnet boundary."""
-        subnet = place.subnet
+        subnet = site.subnet
         # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
         parts = [
             crossing
             for address, flows in peers
-            if address != subnet.address and (crossing := self.space.crossing(flows, subnet))
+            if address != site.address and (crossing := self.space.crossing(flows, subnet))
         ]
         if not parts:
             return None
         definite = FlowSet.empty()
         for flows in parts:
-            surely, _ = self.verdict(flows, place.guard, egress)
+            surely, _ = self.verdict(flows, site.guard, egress)
             definite = definite | for_every_address(surely, flows)
         return _Seen.whole(_Cut(FlowSet.union_all(parts), definite, FlowSet.empty()))
 
@@ -290,24 +351,22 @@ class _Judge:
             out.append((peer.address, flows))
         return out
 
-    def address_drops(self, rule_flows: FlowSet, egress: bool, places: _Places) -> list[_Drop]:
+    def address_runs(
+        self, rule_flows: FlowSet, egress: bool, segments: list[_Segment]
+    ) -> list[_Run]:
         """Return what each subnet's NACL drops of the flows of a rule whose peer is addresses
         (CIDRs, prefix lists), leaving out subnets that none of them cross the boundary of."""
-        # One cut per guard; subnets whose own addresses it does not reach see all of it.
-        wholes: dict[_Guard, _Seen] = {}
-        reaching: set[_Guard] = set()
-        for guard, own in places.reach.items():
-            whole = wholes[guard] = self.cut(rule_flows, guard, egress)
-            if _meets(whole.cut.addresses()[0], own):
-                reaching.add(guard)
-        drops: list[_Drop] = []
-        for place in places.places:
-            seen: _Seen | None = wholes[place.guard]
-            if place.guard in reaching:
-                seen = self.seen_from(wholes[place.guard], place.subnet)
-            if seen is not None:
-                drops.append((place, seen))
-        return drops
+        runs: list[_Run] = []
+        for segment in segments:
+            whole = self.cut(rule_flows, segment.guard, egress)
+            if not _meets(whole.cut.addresses()[0], segment.own):
+                runs.append((segment, whole))
+                continue
+            for alone in segment.alone():
+                seen = self.seen_from(whole, alone.sites[0])
+                if seen is not None:
+                    runs.append((alone, seen))
+        return runs
 
     def cut(self, rule_flows: FlowSet, guard: _Guard, egress: bool) -> _Seen:
         """Return all of what the guard's NACLs drop of a rule's flows in its subnets'
@@ -321,11 +380,11 @@ class _Judge:
             found = self._cuts[key] = _Seen.whole(cut)
         return found
 
-    def seen_from(self, whole: _Seen, subnet: Subnet) -> _Seen | None:
-        """Return what one of the subnets a cut was made for sees of it (given `whole`), None
+    def seen_from(self, whole: _Seen, site: _Site) -> _Seen | None:
+        """Return what one of the sites a cut was made for sees of it (given `whole`), None
         when every flow of the cut lies inside the subnet."""
         flows, definite, possible, alive = whole.cut.addresses()
-        own = self.own(subnet)
+        own = site.own
         if not _meets(flows, own):
             return whole
         # R-NACL-12: traffic inside the subnet is not filtered; its addresses are left out.
@@ -405,20 +464,53 @@ class _Judge:
                 out.append((text, _spans(decided & replies)))
         return out
 
-    def clause(self, place: _Place, blockers: str) -> tuple[tuple[Hop, ...], str]:
+    def blocker_text(
+        self, segment: _Segment, seen: _Seen, definite_only: bool, egress: bool
+    ) -> str:
+        """Return the NACL entries that drop what the segment's sites see of a cut, or all
+        its replies, joined by ``; `` (each once); once per cut for sites that see all of it."""
+        cut = seen.cut
+        entries = self.blockers(cut, segment.guard, definite_only, egress)
+        if seen.inside:
+            # An entry counts when what it drops lies partly outside the subnet's addresses.
+            own = segment.sites[0].ranges
+            return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, own)))
+        text = cut.texts.get(definite_only)
+        if text is None:
+            text = cut.texts[definite_only] = "; ".join(dict.fromkeys(t for t, _ in entries))
+        return text
+
+    def evidence(self, segment: _Segment, certain_only: bool, blockers: str) -> _Evidence:
+        """Return the hops, message clauses and addresses of the segment's sites (the certain
+        ones only, or all) whose NACL drops traffic with `blockers`; once per segment."""
+        key = (certain_only, blockers)
+        found = segment.evidence.get(key)
+        if found is None:
+            hops: list[Hop] = []
+            clauses: list[str] = []
+            sites = segment.certain if certain_only else segment.sites
+            for site in sites:
+                site_hops, clause = self.clause(site, blockers)
+                hops.extend(site_hops)
+                clauses.append(clause)
+            addresses = tuple(site.address for site in sites)
+            found = segment.evidence[key] = (tuple(hops), tuple(clauses), addresses)
+        return found
+
+    def clause(self, site: _Site, blockers: str) -> tuple[tuple[Hop, ...], str]:
         """Return the evidence hops (subnet, then each NACL with its blocking entries) and the
         message clause of one subnet's drop."""
         # Rules dropped in one subnet mostly share its blocking entries: the hops and words
         # are built once per (subnet, entries) rather than once per (rule, subnet).
-        key = (place.subnet.address, blockers)
+        key = (site.address, blockers)
         found = self._clauses.get(key)
         if found is None:
-            names = ", ".join(n.address for n in place.guard.nacls)
+            names = ", ".join(n.address for n in site.guard.nacls)
             hops = (
-                Hop(hop=place.subnet.address, detail=f"NACL {names}"),
-                *(Hop(hop=n.address, detail=blockers) for n in place.guard.nacls),
+                Hop(hop=site.address, detail=f"NACL {names}"),
+                *(Hop(hop=n.address, detail=blockers) for n in site.guard.nacls),
             )
-            clause = f"NACL {names} of {place.subnet.address} ({blockers})"
+            clause = f"NACL {names} of {site.address} ({blockers})"
             found = self._clauses[key] = (hops, clause)
         return found
 
@@ -437,44 +529,29 @@ class _Judge:
             )
         return found
 
-    def blocker_text(self, place: _Place, seen: _Seen, definite_only: bool, egress: bool) -> str:
-        """Return the NACL entries that drop what one subnet sees of a cut, or all its replies,
-        joined by ``; `` (each once); once per cut for subnets that see all of it."""
-        cut = seen.cut
-        if seen.inside:
-            # An entry counts when what it drops lies partly outside the subnet's addresses.
-            own = self.space.ranges(place.subnet)
-            entries = self.blockers(cut, place.guard, definite_only, egress)
-            return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, own)))
-        text = cut.texts.get(definite_only)
-        if text is None:
-            entries = self.blockers(cut, place.guard, definite_only, egress)
-            text = cut.texts[definite_only] = "; ".join(dict.fromkeys(t for t, _ in entries))
-        return text
+    def dropped(self, shown: list[_Run], definite_only: bool) -> FlowSet:
+        """Return the union of what the shown sites see of their cuts (`_Cut.shown`).
 
-    def dropped(self, shown: list[_Drop], definite_only: bool) -> FlowSet:
-        """Return the union of what the subnets see of their cuts (`_Cut.shown`).
-
-        A subnet `inside` a cut sees the cut's less its own addresses, so the subnets of one
-        cut see together the cut's less the addresses common to all of them (all of it once
-        one of them is not `inside`).
+        A site `inside` a cut sees the cut's less its own addresses, so the sites of one cut
+        see together the cut's less the addresses common to all of them (all of it once one
+        of them is not `inside`).
         """
         common: dict[_Cut, FlowSet | None] = {}
-        for place, seen in shown:
+        for segment, seen in shown:
             cut = seen.cut
             if not seen.inside:
                 common[cut] = None
             elif cut not in common:
-                common[cut] = self.space.own(place.subnet)
+                common[cut] = self.space.own(segment.sites[0].subnet)
             elif (inside := common[cut]) is not None:
-                common[cut] = inside & self.space.own(place.subnet)
+                common[cut] = inside & self.space.own(segment.sites[0].subnet)
         return FlowSet.union_all(
             cut.shown(definite_only) if inside is None else cut.shown(definite_only) - inside
             for cut, inside in common.items()
         )
 
     def related(
-        self, group: SecurityGroup, origin: str, subnets: tuple[str, ...], shown: list[_Drop]
+        self, group: SecurityGroup, origin: str, subnets: tuple[str, ...], shown: list[_Run]
     ) -> tuple[str, ...]:
         """Return the group, the `subnets` shown, their NACLs and the attachments of the group
         in them, each once and without the rule's `origin`; once per distinct question."""
@@ -486,7 +563,7 @@ class _Judge:
                 (
                     group.address,
                     *subnets,
-                    *(n.address for place, _ in shown for n in place.guard.nacls),
+                    *(n.address for segment, _ in shown for n in segment.guard.nacls),
                     *(a.resource for a in users if any(s in subnets for s in a.subnets)),
                 )
             )
@@ -494,33 +571,44 @@ class _Judge:
             found = self._related[key] = tuple(related)
         return found
 
+    def described(self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...]) -> str:
+        """Return `describe_sg_rule(rule, group.address)`, once per distinct text; `key` is the
+        rule's `signature`."""
+        origin = None if rule.origin in ("", group.address) else rule.origin
+        memo = (rule.direction, key, origin)
+        found = self._described.get(memo)
+        if found is None:
+            found = self._described[memo] = describe_sg_rule(rule, group.address)
+        return found
+
     def finding(
-        self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...], drops: list[_Drop]
+        self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...], runs: list[_Run]
     ) -> Finding | None:
         """Return the rule's finding from what each subnet's NACL drops, if anything shows;
         `key` is the rule's `signature`."""
-        definite = [d for d in drops if d[0].certain_placement and d[1].definite]
-        shown = definite or [d for d in drops if d[1].definite or d[1].possible]
+        definite = [run for run in runs if run[1].definite and run[0].certain]
+        shown = definite or [run for run in runs if run[1].definite or run[1].possible]
         if not shown:
             return None
         sure = bool(definite)
-        wholly = all(seen.dead for _, seen in drops)
+        wholly = all(seen.dead for _, seen in runs)
         egress = rule.direction == "egress"
         if egress and not (wholly and sure):
             return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
-        described = describe_sg_rule(rule, group.address)
-        label = protocol_label(rule.protocol)
+        described = self.described(group, rule, key)
         hops = [Hop(hop=group.address, detail=described)]
         clauses: list[str] = []
-        for place, seen in shown:
-            blockers = self.blocker_text(place, seen, sure, egress)
-            drop_hops, clause = self.clause(place, blockers)
-            hops.extend(drop_hops)
-            clauses.append(clause)
+        subnets: list[str] = []
+        for segment, seen in shown:
+            blockers = self.blocker_text(segment, seen, sure, egress)
+            run_hops, run_clauses, addresses = self.evidence(segment, sure, blockers)
+            hops.extend(run_hops)
+            clauses.extend(run_clauses)
+            subnets.extend(addresses)
         more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
         traffic = self.traffic(self.dropped(shown, sure))
         groups = traffic.groups
-        subnets = tuple(place.subnet.address for place, _ in shown)
+        label = protocol_label(rule.protocol)
         return make_finding(
             "TFV301",
             resource=rule.origin or group.address,
@@ -532,7 +620,7 @@ class _Judge:
                 f" {'; '.join(clauses[:_SHOWN])}{more}; allow it in the NACL or narrow the rule"
                 f" ({'C-1' if wholly else 'C-2'})"
             ),
-            related=self.related(group, rule.origin, subnets, shown),
+            related=self.related(group, rule.origin, tuple(subnets), shown),
             protocol=label,
             ports=traffic.ports[0] if len(groups) == 1 and groups[0].label == label else None,
             sources=traffic.sources,
