@@ -118,16 +118,19 @@ class _Seen(NamedTuple):
 
 
 class _Site:
-    """A subnet of one analysis with a known guard, its address ranges (`own` merged per
-    family, `ranges` as `SubnetSpace.ranges`)."""
+    """A subnet of one analysis with a known guard and its own addresses: as flows
+    (`addresses`), as ranges merged per family (`own`), and as `SubnetSpace.ranges`."""
 
-    __slots__ = ("address", "guard", "own", "ranges", "subnet")
+    __slots__ = ("address", "addresses", "guard", "own", "ranges", "subnet")
 
-    def __init__(self, subnet: Subnet, guard: _Guard, own: _Spans, ranges: OwnRanges) -> None:
+    def __init__(
+        self, subnet: Subnet, guard: _Guard, addresses: FlowSet, ranges: OwnRanges
+    ) -> None:
         self.subnet = subnet
         self.address = subnet.address
         self.guard = guard
-        self.own = own
+        self.addresses = addresses
+        self.own = _spans(addresses)
         self.ranges = ranges
 
 
@@ -137,14 +140,15 @@ _Evidence = tuple[tuple[Hop, ...], tuple[str, ...], tuple[str, ...]]
 
 class _Segment:
     """Sites of a group behind one guard, consecutive in subnet order, with those where an
-    attachment carrying the group certainly sits (`certain`) and the own address ranges of all
-    (`own`, unmerged). A single site of a longer segment is a segment of its own (`alone`).
+    attachment carrying the group certainly sits (`certain`); the own address ranges of all
+    (`own`, unmerged) and per family the one range spanning them (`hull`). A single site of a
+    longer segment is a segment of its own (`alone`).
 
     What a finding shows of the segment is kept on it, per (certain sites only, blocking
     entries), so that the rules of the group that meet the same entries share it.
     """
 
-    __slots__ = ("_alone", "certain", "evidence", "guard", "own", "sites")
+    __slots__ = ("_alone", "_common", "certain", "evidence", "guard", "hull", "own", "sites")
 
     def __init__(self, guard: _Guard, sites: list[_Site], certain: list[_Site]) -> None:
         self.guard = guard
@@ -154,8 +158,27 @@ class _Segment:
         for site in sites:
             for family, ranges in site.own.items():
                 self.own.setdefault(family, []).extend(ranges)
+        self.hull: _Spans = {
+            family: [(min(lo for lo, _ in ranges), max(hi for _, hi in ranges))]
+            for family, ranges in self.own.items()
+        }
         self.evidence: dict[tuple[bool, str], _Evidence] = {}
         self._alone: list[_Segment] | None = None
+        self._common: dict[bool, FlowSet] = {}
+
+    def common(self, certain_only: bool) -> FlowSet:
+        """Return the own addresses that all the sites (the certain ones only, or all)
+        share."""
+        found = self._common.get(certain_only)
+        if found is None:
+            sites = self.certain if certain_only else self.sites
+            found = sites[0].addresses
+            for site in sites[1:]:
+                if not found:
+                    break
+                found = found & site.addresses
+            self._common[certain_only] = found
+        return found
 
     def alone(self) -> list[_Segment]:
         """Return a segment for each site, in order."""
@@ -282,7 +305,7 @@ class _Judge:
         if subnet is not None:
             guard = self.guard(subnet)
             if guard is not None:
-                own = _spans(self.space.own(subnet))
+                own = self.space.own(subnet)
                 found = _Site(subnet, guard, own, self.space.ranges(subnet))
         self._sites[address] = found
         return found
@@ -362,6 +385,10 @@ class _Judge:
             if not _meets(whole.cut.addresses()[0], segment.own):
                 runs.append((segment, whole))
                 continue
+            across = self.seen_across(whole, segment)
+            if across is not None:
+                runs.append((segment, across))
+                continue
             for alone in segment.alone():
                 seen = self.seen_from(whole, alone.sites[0])
                 if seen is not None:
@@ -379,6 +406,20 @@ class _Judge:
             cut = _Cut(windowed, *self.verdict(windowed, guard, egress))
             found = self._cuts[key] = _Seen.whole(cut)
         return found
+
+    def seen_across(self, whole: _Seen, segment: _Segment) -> _Seen | None:
+        """Return what every site of the segment sees of a cut (given `whole`) when that does
+        not depend on the site, else None."""
+        flows, definite, possible, alive = whole.cut.addresses()
+        # R-NACL-12: each site sees the cut less its own addresses. A set with an address
+        # beyond all of them keeps some flows whichever site's are taken out; a set with no
+        # flow keeps none.
+        if len(segment.sites) < 2 or any(
+            spans and not _outside(spans, segment.hull)
+            for spans in (flows, definite, possible, alive)
+        ):
+            return None
+        return _Seen(whole.cut, True, bool(definite), bool(possible), not alive)
 
     def seen_from(self, whole: _Seen, site: _Site) -> _Seen | None:
         """Return what one of the sites a cut was made for sees of it (given `whole`), None
@@ -466,19 +507,39 @@ class _Judge:
 
     def blocker_text(
         self, segment: _Segment, seen: _Seen, definite_only: bool, egress: bool
-    ) -> str:
+    ) -> str | None:
         """Return the NACL entries that drop what the segment's sites see of a cut, or all
-        its replies, joined by ``; `` (each once); once per cut for sites that see all of it."""
+        its replies, joined by ``; `` (each once); once per cut for sites that see all of it.
+        None when the entries differ between the sites."""
         cut = seen.cut
         entries = self.blockers(cut, segment.guard, definite_only, egress)
         if seen.inside:
-            # An entry counts when what it drops lies partly outside the subnet's addresses.
-            own = segment.sites[0].ranges
-            return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, own)))
+            # An entry counts when what it drops lies partly outside the subnet's addresses:
+            # for every site when it drops some address beyond all of them.
+            if len(segment.sites) == 1:
+                own = segment.sites[0].ranges
+                return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, own)))
+            if not all(_outside(spans, segment.hull) for _, spans in entries):
+                return None
         text = cut.texts.get(definite_only)
         if text is None:
             text = cut.texts[definite_only] = "; ".join(dict.fromkeys(t for t, _ in entries))
         return text
+
+    def texts(self, run: _Run, definite_only: bool, egress: bool) -> list[tuple[_Segment, str]]:
+        """Return the run's segment with its `blocker_text`, or each of its sites alone with
+        their own when they differ."""
+        segment, seen = run
+        text = self.blocker_text(segment, seen, definite_only, egress)
+        if text is not None:
+            return [(segment, text)]
+        out: list[tuple[_Segment, str]] = []
+        for alone in segment.alone():
+            if alone.certain or not definite_only:
+                found = self.blocker_text(alone, seen, definite_only, egress)
+                assert found is not None  # a single site's entries are its own
+                out.append((alone, found))
+        return out
 
     def evidence(self, segment: _Segment, certain_only: bool, blockers: str) -> _Evidence:
         """Return the hops, message clauses and addresses of the segment's sites (the certain
@@ -542,9 +603,9 @@ class _Judge:
             if not seen.inside:
                 common[cut] = None
             elif cut not in common:
-                common[cut] = self.space.own(segment.sites[0].subnet)
+                common[cut] = segment.common(definite_only)
             elif (inside := common[cut]) is not None:
-                common[cut] = inside & self.space.own(segment.sites[0].subnet)
+                common[cut] = inside & segment.common(definite_only)
         return FlowSet.union_all(
             cut.shown(definite_only) if inside is None else cut.shown(definite_only) - inside
             for cut, inside in common.items()
@@ -599,12 +660,12 @@ class _Judge:
         hops = [Hop(hop=group.address, detail=described)]
         clauses: list[str] = []
         subnets: list[str] = []
-        for segment, seen in shown:
-            blockers = self.blocker_text(segment, seen, sure, egress)
-            run_hops, run_clauses, addresses = self.evidence(segment, sure, blockers)
-            hops.extend(run_hops)
-            clauses.extend(run_clauses)
-            subnets.extend(addresses)
+        for run in shown:
+            for segment, blockers in self.texts(run, sure, egress):
+                run_hops, run_clauses, addresses = self.evidence(segment, sure, blockers)
+                hops.extend(run_hops)
+                clauses.extend(run_clauses)
+                subnets.extend(addresses)
         more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
         traffic = self.traffic(self.dropped(shown, sure))
         groups = traffic.groups
