@@ -78,8 +78,13 @@ class FlowCache:
         self._allowed: dict[tuple[int, bool], FlowSet] = {}
         self._rule_flows: dict[SgFlowsKey, FlowSet] = {}
         self._groups: dict[tuple[str, SgDirection, bool], GroupRules] = {}
-        self._group_flows: dict[tuple[str, SgDirection, bool], FlowSet] = {}
+        self._group_flows: dict[tuple[SgDirection, bool], dict[str, FlowSet]] = {
+            (direction, permissive): {}
+            for direction in ("ingress", "egress")
+            for permissive in (False, True)
+        }
         self._unions: dict[frozenset[FlowSet], FlowSet] = {}
+        self._group_unions: dict[frozenset[int], FlowSet] = {}
         self._replies: dict[FlowSet, FlowSet] = {}
         self._splits: dict[tuple[FlowSet, FlowSet], ReturnSplit] = {}
 
@@ -156,22 +161,31 @@ class FlowCache:
     def group_flows(self, group: str, direction: SgDirection, *, permissive: bool) -> FlowSet:
         """Return the union of the flows of one security group's rules in one direction (one
         object for groups whose rules are alike)."""
-        key = (group, direction, permissive)
-        found = self._group_flows.get(key)
+        known = self._group_flows[(direction, permissive)]
+        found = known.get(group)
         if found is None:
             rules = self.group_rules(group, direction, permissive=permissive)
-            found = self._group_flows[key] = self._union(frozenset(f for _, f in rules))
+            found = known[group] = self._union(frozenset(f for _, f in rules))
         return found
 
     def group_union(
         self, groups: Iterable[str], direction: SgDirection, *, permissive: bool
     ) -> FlowSet:
         """Return `flows.sg_allowed_union` for security groups of this network."""
-        parts = frozenset(
-            self.group_flows(group, direction, permissive=permissive)
-            for group in dict.fromkeys(groups)
-        )
-        return self._union(parts)
+        known = self._group_flows[(direction, permissive)]
+        parts: dict[int, FlowSet] = {}
+        for group in groups:
+            found = known.get(group)
+            if found is None:
+                found = self.group_flows(group, direction, permissive=permissive)
+            parts[id(found)] = found
+        # Keyed by the identity of the groups' flow sets, which this cache holds for its life:
+        # many groups share one set, and ids hash without walking the sets.
+        key = frozenset(parts)
+        union = self._group_unions.get(key)
+        if union is None:
+            union = self._group_unions[key] = self._union(frozenset(parts.values()))
+        return union
 
     def _union(self, parts: frozenset[FlowSet]) -> FlowSet:
         """Return the union of `parts`, once per distinct collection (unions are canonical,
