@@ -26,6 +26,7 @@ from tfvpc.analyse.flows import (
     needed_replies,
     return_split,
     sg_flows_key,
+    sg_flows_keys,
     sg_key_flows,
 )
 from tfvpc.model import Nacl, NaclRule, Network, SgRule
@@ -134,7 +135,10 @@ class FlowCache:
 
     def sg_rule_flows(self, rule: SgRule, *, permissive: bool) -> FlowSet:
         """Return `flows.sg_rule_flows` for a rule of this network."""
-        key = sg_flows_key(rule, self.network, permissive=permissive)
+        return self._key_flows(sg_flows_key(rule, self.network, permissive=permissive))
+
+    def _key_flows(self, key: SgFlowsKey | None) -> FlowSet:
+        """Return `flows.sg_key_flows`, once per distinct key (None: no flows)."""
         if key is None:
             return FlowSet.empty()
         found = self._rule_flows.get(key)
@@ -153,9 +157,14 @@ class FlowCache:
                 if known is None
                 else [rule for rule in known.rules if rule.direction == direction]
             )
-            found = self._groups[key] = tuple(
-                (rule, self.sg_rule_flows(rule, permissive=permissive)) for rule in rules
-            )
+            # Both readings at once: they differ only in what unknown parts widen to.
+            keys = [sg_flows_keys(rule, self.network) for rule in rules]
+            for reading in (False, True):
+                self._groups[(group, direction, reading)] = tuple(
+                    (rule, self._key_flows(pair[reading]))
+                    for rule, pair in zip(rules, keys, strict=True)
+                )
+            found = self._groups[key]
         return found
 
     def group_flows(self, group: str, direction: SgDirection, *, permissive: bool) -> FlowSet:
