@@ -351,7 +351,7 @@ def _protos_meet(a: _Protos, b: _Protos) -> bool:
     return _map_meet(a, b, _addrs_meet)
 
 
-def _merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Return the ranges sorted, with overlapping and adjacent ones merged."""
     out: list[tuple[int, int]] = []
     for lo, hi in sorted(ranges):
@@ -541,17 +541,17 @@ class FlowSet:
 
     def protocols(self) -> list[tuple[int, int]]:
         """Return the protocol numbers of any flow (both families) as merged inclusive ranges."""
-        return _merge_ranges((lo, hi) for lo, hi, _ in self._v4 + self._v6)
+        return merge_ranges((lo, hi) for lo, hi, _ in self._v4 + self._v6)
 
     def ports(self) -> list[tuple[int, int]]:
         """Return the ports (or encoded ICMP type/codes) of any flow as merged inclusive ranges."""
-        return _merge_ranges(
+        return merge_ranges(
             pair for _, _, addrs in self._v4 + self._v6 for _, _, ports in addrs for pair in ports
         )
 
     def addresses(self, family: Family) -> list[tuple[int, int]]:
         """Return the addresses of one family in any flow as merged inclusive integer ranges."""
-        return _merge_ranges((lo, hi) for _, _, addrs in self._part(family) for lo, hi, _ in addrs)
+        return merge_ranges((lo, hi) for _, _, addrs in self._part(family) for lo, hi, _ in addrs)
 
     def cidrs(self, family: Family | None = None) -> list[str]:
         """Return the address projection as a minimal list of canonical CIDRs, IPv4 before IPv6.

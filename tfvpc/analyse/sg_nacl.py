@@ -33,13 +33,13 @@ from tfvpc.analyse.exposure_text import (
 )
 from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.peer_space import for_every_address, group_peer_subnets, with_cidr_peer
-from tfvpc.analyse.routing import family_window
+from tfvpc.analyse.routing import family_window, subnet_addresses
 from tfvpc.analyse.sg_redundancy import signature
 from tfvpc.analyse.subnet_space import OwnRanges, SubnetSpace
 from tfvpc.analyse.usage import Usage
 from tfvpc.findings import Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, Network, SecurityGroup, SgRule, Subnet
-from tfvpc.space import Family, FlowSet, describe_cidrs
+from tfvpc.space import Family, FlowSet, describe_cidrs, merge_ranges
 
 _SHOWN = 3
 
@@ -118,20 +118,27 @@ class _Seen(NamedTuple):
 
 
 class _Site:
-    """A subnet of one analysis with a known guard and its own addresses: as flows
-    (`addresses`), as ranges merged per family (`own`), and as `SubnetSpace.ranges`."""
+    """A subnet of one analysis with a known guard and its own addresses: as
+    `SubnetSpace.ranges` (`ranges`), merged per family (`own`), and as flows (`addresses`)."""
 
-    __slots__ = ("address", "addresses", "guard", "own", "ranges", "subnet")
+    __slots__ = ("_addresses", "address", "guard", "own", "ranges", "subnet")
 
-    def __init__(
-        self, subnet: Subnet, guard: _Guard, addresses: FlowSet, ranges: OwnRanges
-    ) -> None:
+    def __init__(self, subnet: Subnet, guard: _Guard, ranges: OwnRanges) -> None:
         self.subnet = subnet
         self.address = subnet.address
         self.guard = guard
-        self.addresses = addresses
-        self.own = _spans(addresses)
         self.ranges = ranges
+        self.own: _Spans = {
+            family: merge_ranges((lo, hi) for kind, lo, hi in ranges if kind == family)
+            for family in dict.fromkeys(family for family, _, _ in ranges)
+        }
+        self._addresses: FlowSet | None = None
+
+    def addresses(self) -> FlowSet:
+        """Return the subnet's own addresses (`routing.subnet_addresses`)."""
+        if self._addresses is None:
+            self._addresses = subnet_addresses(self.subnet)
+        return self._addresses
 
 
 _Evidence = tuple[tuple[Hop, ...], tuple[str, ...], tuple[str, ...]]
@@ -148,7 +155,7 @@ class _Segment:
     entries), so that the rules of the group that meet the same entries share it.
     """
 
-    __slots__ = ("_alone", "_common", "certain", "evidence", "guard", "hull", "own", "sites")
+    __slots__ = ("_alone", "_common", "_hull", "certain", "evidence", "guard", "own", "sites")
 
     def __init__(self, guard: _Guard, sites: list[_Site], certain: list[_Site]) -> None:
         self.guard = guard
@@ -158,13 +165,19 @@ class _Segment:
         for site in sites:
             for family, ranges in site.own.items():
                 self.own.setdefault(family, []).extend(ranges)
-        self.hull: _Spans = {
-            family: [(min(lo for lo, _ in ranges), max(hi for _, hi in ranges))]
-            for family, ranges in self.own.items()
-        }
+        self._hull: _Spans | None = None
         self.evidence: dict[tuple[bool, str], _Evidence] = {}
         self._alone: list[_Segment] | None = None
         self._common: dict[bool, FlowSet] = {}
+
+    def hull(self) -> _Spans:
+        """Return per family the one range spanning the own addresses of all the sites."""
+        if self._hull is None:
+            self._hull = {
+                family: [(min(lo for lo, _ in ranges), max(hi for _, hi in ranges))]
+                for family, ranges in self.own.items()
+            }
+        return self._hull
 
     def common(self, certain_only: bool) -> FlowSet:
         """Return the own addresses that all the sites (the certain ones only, or all)
@@ -172,11 +185,11 @@ class _Segment:
         found = self._common.get(certain_only)
         if found is None:
             sites = self.certain if certain_only else self.sites
-            found = sites[0].addresses
+            found = sites[0].addresses()
             for site in sites[1:]:
                 if not found:
                     break
-                found = found & site.addresses
+                found = found & site.addresses()
             self._common[certain_only] = found
         return found
 
@@ -305,8 +318,7 @@ class _Judge:
         if subnet is not None:
             guard = self.guard(subnet)
             if guard is not None:
-                own = self.space.own(subnet)
-                found = _Site(subnet, guard, own, self.space.ranges(subnet))
+                found = _Site(subnet, guard, self.space.ranges(subnet))
         self._sites[address] = found
         return found
 
@@ -415,7 +427,7 @@ class _Judge:
         # beyond all of them keeps some flows whichever site's are taken out; a set with no
         # flow keeps none.
         if len(segment.sites) < 2 or any(
-            spans and not _outside(spans, segment.hull)
+            spans and not _outside(spans, segment.hull())
             for spans in (flows, definite, possible, alive)
         ):
             return None
@@ -519,7 +531,8 @@ class _Judge:
             if len(segment.sites) == 1:
                 own = segment.sites[0].ranges
                 return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, own)))
-            if not all(_outside(spans, segment.hull) for _, spans in entries):
+            hull = segment.hull()
+            if not all(_outside(spans, hull) for _, spans in entries):
                 return None
         text = cut.texts.get(definite_only)
         if text is None:
