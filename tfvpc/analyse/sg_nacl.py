@@ -76,12 +76,13 @@ class _Cut:
     whether the finding shows definite drops only); memos key on cuts by identity.
     """
 
-    __slots__ = ("dead", "definite", "entries", "flows", "possible", "spans", "texts")
+    __slots__ = ("dead", "definite", "entries", "flows", "loose", "possible", "spans", "texts")
 
     def __init__(self, flows: FlowSet, definite: FlowSet, possible: FlowSet) -> None:
         self.flows = flows
         self.definite = definite
         self.possible = possible
+        self.loose = definite | possible
         self.dead = definite == flows
         self.entries: dict[bool, list[tuple[str, _Spans]]] = {}
         self.texts: dict[bool, str] = {}
@@ -89,7 +90,7 @@ class _Cut:
 
     def shown(self, definite_only: bool) -> FlowSet:
         """Return the drops a finding shows: the definite ones, or every one."""
-        return self.definite if definite_only else self.definite | self.possible
+        return self.definite if definite_only else self.loose
 
     def addresses(self) -> tuple[_Spans, _Spans, _Spans, _Spans]:
         """Return the address ranges of `flows`, `definite`, `possible` and of the flows not
@@ -141,8 +142,14 @@ class _Site:
         return self._addresses
 
 
-_Evidence = tuple[tuple[Hop, ...], tuple[str, ...], tuple[str, ...]]
-"""The hops, the message clauses and the subnet addresses a finding shows for some sites."""
+class _Evidence(NamedTuple):
+    """What a finding shows of some sites whose NACLs drop its traffic with the same entries:
+    the path's hops, the message's clauses, the subnets, and their NACLs (each once)."""
+
+    hops: tuple[Hop, ...]
+    clauses: tuple[str, ...]
+    subnets: tuple[str, ...]
+    nacls: tuple[str, ...]
 
 
 class _Segment:
@@ -262,7 +269,7 @@ class _Judge:
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
         self._traffic: dict[FlowSet, _Traffic] = {}
         self._related: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = {}
-        self._described: dict[tuple[object, ...], str] = {}
+        self._described: dict[tuple[object, ...], tuple[str, str]] = {}
 
     def group(self, group: SecurityGroup) -> Iterator[Finding]:
         """Yield the findings of one group's rules."""
@@ -567,8 +574,12 @@ class _Judge:
                 site_hops, clause = self.clause(site, blockers)
                 hops.extend(site_hops)
                 clauses.append(clause)
-            addresses = tuple(site.address for site in sites)
-            found = segment.evidence[key] = (tuple(hops), tuple(clauses), addresses)
+            found = segment.evidence[key] = _Evidence(
+                tuple(hops),
+                tuple(clauses),
+                tuple(site.address for site in sites),
+                tuple(n.address for n in segment.guard.nacls) if sites else (),
+            )
         return found
 
     def clause(self, site: _Site, blockers: str) -> tuple[tuple[Hop, ...], str]:
@@ -610,6 +621,8 @@ class _Judge:
         see together the cut's less the addresses common to all of them (all of it once one
         of them is not `inside`).
         """
+        if len(shown) == 1 and not shown[0][1].inside:
+            return shown[0][1].cut.shown(definite_only)
         common: dict[_Cut, FlowSet | None] = {}
         for segment, seen in shown:
             cut = seen.cut
@@ -625,10 +638,10 @@ class _Judge:
         )
 
     def related(
-        self, group: SecurityGroup, origin: str, subnets: tuple[str, ...], shown: list[_Run]
+        self, group: SecurityGroup, origin: str, subnets: tuple[str, ...], nacls: tuple[str, ...]
     ) -> tuple[str, ...]:
-        """Return the group, the `subnets` shown, their NACLs and the attachments of the group
-        in them, each once and without the rule's `origin`; once per distinct question."""
+        """Return the group, the `subnets` shown, their `nacls` and the attachments of the
+        group in them, each once and without the rule's `origin`; once per distinct question."""
         key = (group.address, origin, subnets)
         found = self._related.get(key)
         if found is None:
@@ -637,7 +650,7 @@ class _Judge:
                 (
                     group.address,
                     *subnets,
-                    *(n.address for segment, _ in shown for n in segment.guard.nacls),
+                    *nacls,
                     *(a.resource for a in users if any(s in subnets for s in a.subnets)),
                 )
             )
@@ -645,14 +658,19 @@ class _Judge:
             found = self._related[key] = tuple(related)
         return found
 
-    def described(self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...]) -> str:
-        """Return `describe_sg_rule(rule, group.address)`, once per distinct text; `key` is the
-        rule's `signature`."""
+    def described(
+        self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...]
+    ) -> tuple[str, str]:
+        """Return `describe_sg_rule(rule, group.address)` and the end of the finding's
+        fingerprint, once per distinct rule; `key` is the rule's `signature`."""
         origin = None if rule.origin in ("", group.address) else rule.origin
         memo = (rule.direction, key, origin)
         found = self._described.get(memo)
         if found is None:
-            found = self._described[memo] = describe_sg_rule(rule, group.address)
+            found = self._described[memo] = (
+                describe_sg_rule(rule, group.address),
+                f"|{rule.direction}|{key}",
+            )
         return found
 
     def finding(
@@ -669,17 +687,15 @@ class _Judge:
         egress = rule.direction == "egress"
         if egress and not (wholly and sure):
             return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
-        described = self.described(group, rule, key)
-        hops = [Hop(hop=group.address, detail=described)]
-        clauses: list[str] = []
-        subnets: list[str] = []
-        for run in shown:
-            for segment, blockers in self.texts(run, sure, egress):
-                run_hops, run_clauses, addresses = self.evidence(segment, sure, blockers)
-                hops.extend(run_hops)
-                clauses.extend(run_clauses)
-                subnets.extend(addresses)
-        more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
+        described, tail = self.described(group, rule, key)
+        parts = [
+            self.evidence(segment, sure, blockers)
+            for run in shown
+            for segment, blockers in self.texts(run, sure, egress)
+        ]
+        evidence = parts[0] if len(parts) == 1 else _joined(parts)
+        count = len(evidence.clauses)
+        more = f" and {count - _SHOWN} more subnets" if count > _SHOWN else ""
         traffic = self.traffic(self.dropped(shown, sure))
         groups = traffic.groups
         label = protocol_label(rule.protocol)
@@ -691,17 +707,28 @@ class _Judge:
             message=(
                 f"{described} of {group.address} is {'dead' if wholly else 'partly dead'}:"
                 f" {traffic.words} {'to' if egress else 'from'} {traffic.peers} is dropped by"
-                f" {'; '.join(clauses[:_SHOWN])}{more}; allow it in the NACL or narrow the rule"
+                f" {'; '.join(evidence.clauses[:_SHOWN])}{more}; allow it in the NACL or narrow"
+                " the rule"
                 f" ({'C-1' if wholly else 'C-2'})"
             ),
-            related=self.related(group, rule.origin, tuple(subnets), shown),
+            related=self.related(group, rule.origin, evidence.subnets, evidence.nacls),
             protocol=label,
             ports=traffic.ports[0] if len(groups) == 1 and groups[0].label == label else None,
             sources=traffic.sources,
-            path=tuple(hops),
+            path=(Hop(hop=group.address, detail=described), *evidence.hops),
             location=rule.location or self.network.locations.get(rule.origin or group.address),
-            fingerprint_extra=f"{group.address}|{rule.direction}|{key}",
+            fingerprint_extra=f"{group.address}{tail}",
         )
+
+
+def _joined(parts: list[_Evidence]) -> _Evidence:
+    """Return the evidence of several sets of sites, in order."""
+    return _Evidence(
+        tuple(hop for part in parts for hop in part.hops),
+        tuple(clause for part in parts for clause in part.clauses),
+        tuple(subnet for part in parts for subnet in part.subnets),
+        tuple(dict.fromkeys(nacl for part in parts for nacl in part.nacls)),
+    )
 
 
 def _spans(flows: FlowSet) -> _Spans:
