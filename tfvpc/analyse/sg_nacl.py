@@ -33,13 +33,13 @@ from tfvpc.analyse.exposure_text import (
 )
 from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.peer_space import for_every_address, group_peer_subnets, with_cidr_peer
-from tfvpc.analyse.routing import family_window, subnet_addresses
+from tfvpc.analyse.routing import family_window
 from tfvpc.analyse.sg_redundancy import signature
 from tfvpc.analyse.subnet_space import OwnRanges, SubnetSpace
 from tfvpc.analyse.usage import Usage
 from tfvpc.findings import Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, Network, SecurityGroup, SgRule, Subnet
-from tfvpc.space import Family, FlowSet, describe_cidrs, merge_ranges
+from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet, describe_cidrs, merge_ranges
 
 _SHOWN = 3
 
@@ -119,10 +119,10 @@ class _Seen(NamedTuple):
 
 
 class _Site:
-    """A subnet of one analysis with a known guard and its own addresses: as
-    `SubnetSpace.ranges` (`ranges`), merged per family (`own`), and as flows (`addresses`)."""
+    """A subnet of one analysis with a known guard and its own addresses, as
+    `SubnetSpace.ranges` (`ranges`) and merged per family (`own`)."""
 
-    __slots__ = ("_addresses", "address", "guard", "own", "ranges", "subnet")
+    __slots__ = ("address", "guard", "own", "ranges", "subnet")
 
     def __init__(self, subnet: Subnet, guard: _Guard, ranges: OwnRanges) -> None:
         self.subnet = subnet
@@ -133,13 +133,6 @@ class _Site:
             family: merge_ranges((lo, hi) for kind, lo, hi in ranges if kind == family)
             for family in dict.fromkeys(family for family, _, _ in ranges)
         }
-        self._addresses: FlowSet | None = None
-
-    def addresses(self) -> FlowSet:
-        """Return the subnet's own addresses (`routing.subnet_addresses`)."""
-        if self._addresses is None:
-            self._addresses = subnet_addresses(self.subnet)
-        return self._addresses
 
 
 class _Evidence(NamedTuple):
@@ -192,12 +185,14 @@ class _Segment:
         found = self._common.get(certain_only)
         if found is None:
             sites = self.certain if certain_only else self.sites
-            found = sites[0].addresses()
+            shared = sites[0].own
             for site in sites[1:]:
-                if not found:
-                    break
-                found = found & site.addresses()
-            self._common[certain_only] = found
+                shared = _shared(shared, site.own)
+            found = self._common[certain_only] = FlowSet.union_all(
+                FlowSet.box(family, (0, PROTO_MAX), span, (0, PORT_MAX))
+                for family, spans in shared.items()
+                for span in spans
+            )
         return found
 
     def alone(self) -> list[_Segment]:
@@ -736,12 +731,28 @@ def _spans(flows: FlowSet) -> _Spans:
     return {family: flows.addresses(family) for family in flows.families()}
 
 
+def _shared(first: _Spans, second: _Spans) -> _Spans:
+    """Return the ranges of the addresses in both `first` and `second`."""
+    out: _Spans = {}
+    for family, ranges in first.items():
+        both = [
+            (max(lo, other_lo), min(hi, other_hi))
+            for lo, hi in ranges
+            for other_lo, other_hi in second.get(family, ())
+            if lo <= other_hi and other_lo <= hi
+        ]
+        if both:
+            out[family] = both
+    return out
+
+
 def _meets(spans: _Spans, own: _Spans) -> bool:
     """Return True if some address of `spans` lies in the ranges `own`."""
     for family, ranges in spans.items():
         for first, last in own.get(family, ()):
-            if any(lo <= last and first <= hi for lo, hi in ranges):
-                return True
+            for lo, hi in ranges:
+                if lo <= last and first <= hi:
+                    return True
     return False
 
 
@@ -751,7 +762,10 @@ def _outside(spans: _Spans, own: _Spans) -> bool:
     for family, ranges in spans.items():
         inside = own.get(family, ())
         for lo, hi in ranges:
-            if not any(first <= lo and hi <= last for first, last in inside):
+            for first, last in inside:
+                if first <= lo and hi <= last:
+                    break
+            else:
                 return True
     return False
 
