@@ -77,6 +77,7 @@ class FlowCache:
         self._decided: dict[tuple[int, bool], tuple[FlowSet, ...]] = {}
         self._decisions: dict[tuple[str, bool, bool], tuple[NaclDecision, ...]] = {}
         self._allowed: dict[tuple[int, bool], FlowSet] = {}
+        self._allowed_by_nacl: dict[tuple[str, bool, bool], FlowSet] = {}
         self._rule_flows: dict[SgFlowsKey, FlowSet] = {}
         self._groups: dict[tuple[str, SgDirection, bool], GroupRules] = {}
         self._group_flows: dict[tuple[SgDirection, bool], dict[str, FlowSet]] = {
@@ -126,11 +127,15 @@ class FlowCache:
     def nacl_allowed(self, nacl: Nacl, egress: bool, *, permissive: bool) -> FlowSet:
         """Return `flows.nacl_allowed` for a NACL of this network (one object for NACLs whose
         entries are alike)."""
-        key = (self.nacl_token(nacl, egress), permissive)
-        found = self._allowed.get(key)
+        key = (nacl.address, egress, permissive)
+        found = self._allowed_by_nacl.get(key)
         if found is None:
-            decisions = self.nacl_decisions(nacl, egress, permissive=permissive)
-            found = self._allowed[key] = allowed_of(decisions)
+            alike = (self.nacl_token(nacl, egress), permissive)
+            found = self._allowed.get(alike)
+            if found is None:
+                decisions = self.nacl_decisions(nacl, egress, permissive=permissive)
+                found = self._allowed[alike] = allowed_of(decisions)
+            self._allowed_by_nacl[key] = found
         return found
 
     def sg_rule_flows(self, rule: SgRule, *, permissive: bool) -> FlowSet:
@@ -157,13 +162,19 @@ class FlowCache:
                 if known is None
                 else [rule for rule in known.rules if rule.direction == direction]
             )
-            # Both readings at once: they differ only in what unknown parts widen to.
+            # Both readings at once: they differ only in what unknown parts widen to, and
+            # are one object when no rule has any.
             keys = [sg_flows_keys(rule, self.network) for rule in rules]
-            for reading in (False, True):
-                self._groups[(group, direction, reading)] = tuple(
-                    (rule, self._key_flows(pair[reading]))
-                    for rule, pair in zip(rules, keys, strict=True)
+            strict = tuple(
+                (rule, self._key_flows(pair[0])) for rule, pair in zip(rules, keys, strict=True)
+            )
+            widest = strict
+            if any(first != second for first, second in keys):
+                widest = tuple(
+                    (rule, self._key_flows(pair[1])) for rule, pair in zip(rules, keys, strict=True)
                 )
+            self._groups[(group, direction, False)] = strict
+            self._groups[(group, direction, True)] = widest
             found = self._groups[key]
         return found
 
@@ -173,8 +184,14 @@ class FlowCache:
         known = self._group_flows[(direction, permissive)]
         found = known.get(group)
         if found is None:
-            rules = self.group_rules(group, direction, permissive=permissive)
-            found = known[group] = self._union(frozenset(f for _, f in rules))
+            strict = self.group_rules(group, direction, permissive=False)
+            widest = self.group_rules(group, direction, permissive=True)
+            union = self._union(frozenset(f for _, f in strict))
+            self._group_flows[(direction, False)][group] = union
+            if widest is not strict:
+                union = self._union(frozenset(f for _, f in widest))
+            self._group_flows[(direction, True)][group] = union
+            found = known[group]
         return found
 
     def group_union(
