@@ -205,6 +205,27 @@ class FlowCache:
             if found is None:
                 found = self.group_flows(group, direction, permissive=permissive)
             parts[id(found)] = found
+        return self._parts_union(parts)
+
+    def group_unions(
+        self, groups: Iterable[str], direction: SgDirection
+    ) -> tuple[FlowSet, FlowSet]:
+        """Return `group_union` of the groups under the strict and the permissive reading."""
+        strict_known = self._group_flows[(direction, False)]
+        widest_known = self._group_flows[(direction, True)]
+        strict: dict[int, FlowSet] = {}
+        widest: dict[int, FlowSet] = {}
+        for group in groups:
+            found = strict_known.get(group)
+            if found is None:
+                found = self.group_flows(group, direction, permissive=False)
+            strict[id(found)] = found
+            found = widest_known[group]
+            widest[id(found)] = found
+        return self._parts_union(strict), self._parts_union(widest)
+
+    def _parts_union(self, parts: dict[int, FlowSet]) -> FlowSet:
+        """Return the union of group flow sets given by their ids."""
         # Keyed by the identity of the groups' flow sets, which this cache holds for its life:
         # many groups share one set, and ids hash without walking the sets.
         key = frozenset(parts)

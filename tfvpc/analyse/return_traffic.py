@@ -150,31 +150,30 @@ class _Sides:
         users = [a.resource for a in attachments]
         window = family_window(subnet)
 
-        def admitted(direction: SgDirection, within: FlowSet, *, permissive: bool) -> FlowSet:
-            allowed = flows.group_union(groups, direction, permissive=permissive)
-            through = flows.nacl_allowed(nacl, direction == "egress", permissive=permissive)
+        def admitted(direction: SgDirection, within: FlowSet) -> tuple[FlowSet, FlowSet]:
+            strict, widest = flows.group_unions(groups, direction)
+            egress = direction == "egress"
             # R-CIDR-2: not a family the subnet has no address in.
-            return self.meet(allowed, through, within, window)
+            return (
+                self.meet(
+                    strict, flows.nacl_allowed(nacl, egress, permissive=False), within, window
+                ),
+                self.meet(
+                    widest, flows.nacl_allowed(nacl, egress, permissive=True), within, window
+                ),
+            )
 
         if attachments:
-            yield (
-                _SERVER,
-                (
-                    admitted("ingress", self.served, permissive=False),
-                    admitted("ingress", self.served, permissive=True),
-                ),
-                users,
-            )
+            yield _SERVER, admitted("ingress", self.served), users
         routes = self.routes(subnet, attachments, window)
         nats = [
             n for n in self.usage.nat_by_subnet.get(subnet.address, []) if n.public is not False
         ]
         via_nat = routes.internet if nats else FlowSet.empty()
+        strict, widest = admitted("egress", routes.reachable)
         clients = (
-            admitted("egress", routes.reachable, permissive=False)
-            | flows.nacl_allowed(nacl, True, permissive=False) & via_nat,
-            admitted("egress", routes.reachable, permissive=True)
-            | flows.nacl_allowed(nacl, True, permissive=True) & via_nat,
+            strict | flows.nacl_allowed(nacl, True, permissive=False) & via_nat,
+            widest | flows.nacl_allowed(nacl, True, permissive=True) & via_nat,
         )
         yield _CLIENT, clients, [*users, *(n.address for n in nats)]
 
