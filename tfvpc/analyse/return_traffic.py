@@ -163,8 +163,10 @@ class _Sides:
                 ),
             )
 
-        if attachments:
+        if attachments and self.may_block(nacl, _SERVER, self.served, window):
             yield _SERVER, admitted("ingress", self.served), users
+        if not self.may_block(nacl, _CLIENT, self.client_protocols, window):
+            return
         routes = self.routes(subnet, attachments, window)
         nats = [
             n for n in self.usage.nat_by_subnet.get(subnet.address, []) if n.public is not False
@@ -176,6 +178,19 @@ class _Sides:
             widest | flows.nacl_allowed(nacl, True, permissive=True) & via_nat,
         )
         yield _CLIENT, clients, [*users, *(n.address for n in nats)]
+
+    def may_block(self, nacl: Nacl, side: str, within: FlowSet, window: FlowSet) -> bool:
+        """Return False when the NACL lets back every reply of every request of one side that
+        it lets through of `within` in a subnet's families (`window`): then no request of the
+        subnet, whatever its groups and routes allow of them, has a reply dropped."""
+        # The fate of a request's replies depends on its client address and protocol only
+        # (R-NACL-11), so requests the bound passes pass in any subset of it too.
+        egress = side == _CLIENT
+        bound = (
+            self.meet(self.flows.nacl_allowed(nacl, egress, permissive=False), within, window),
+            self.meet(self.flows.nacl_allowed(nacl, egress, permissive=True), within, window),
+        )
+        return bool(self.blocked(nacl, side, bound))
 
     def routes(self, subnet: Subnet, attachments: list[Attachment], window: FlowSet) -> _Routes:
         """Return where the attachments of the subnet can open tcp/udp connections to, once
