@@ -641,12 +641,13 @@ class _Judge:
         found = self._related.get(key)
         if found is None:
             users = self.usage.by_security_group[group.address]
+            shown = set(subnets)
             related = dict.fromkeys(
                 (
                     group.address,
                     *subnets,
                     *nacls,
-                    *(a.resource for a in users if any(s in subnets for s in a.subnets)),
+                    *(a.resource for a in users if not shown.isdisjoint(a.subnets)),
                 )
             )
             related.pop(origin, None)
