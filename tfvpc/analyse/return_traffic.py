@@ -33,7 +33,7 @@ from tfvpc.analyse.exposure_text import (
     describe_traffic,
 )
 from tfvpc.analyse.flow_cache import FlowCache
-from tfvpc.analyse.flows import ICMP, ICMPV6, TCP, UDP, SgDirection
+from tfvpc.analyse.flows import ICMP, ICMPV6, TCP, UDP
 from tfvpc.analyse.routing import (
     RoutingIndex,
     TableRouting,
@@ -150,9 +150,10 @@ class _Sides:
         users = [a.resource for a in attachments]
         window = family_window(subnet)
 
-        def admitted(direction: SgDirection, within: FlowSet) -> tuple[FlowSet, FlowSet]:
-            strict, widest = flows.group_unions(groups, direction)
-            egress = direction == "egress"
+        def admitted(
+            allowed: tuple[FlowSet, FlowSet], egress: bool, within: FlowSet
+        ) -> tuple[FlowSet, FlowSet]:
+            strict, widest = allowed
             # R-CIDR-2: not a family the subnet has no address in.
             return (
                 self.meet(
@@ -164,15 +165,21 @@ class _Sides:
             )
 
         if attachments and self.may_block(nacl, _SERVER, self.served, window):
-            yield _SERVER, admitted("ingress", self.served), users
-        if not self.may_block(nacl, _CLIENT, self.client_protocols, window):
-            return
-        routes = self.routes(subnet, attachments, window)
+            served = admitted(flows.group_unions(groups, "ingress"), False, self.served)
+            yield _SERVER, served, users
         nats = [
             n for n in self.usage.nat_by_subnet.get(subnet.address, []) if n.public is not False
         ]
+        opened = flows.group_unions(groups, "egress")
+        # The permissive reading holds the strict one: when it lets nothing out, only NAT
+        # gateways open connections.
+        if not (opened[1] or nats) or not self.may_block(
+            nacl, _CLIENT, self.client_protocols, window
+        ):
+            return
+        routes = self.routes(subnet, attachments, window)
         via_nat = routes.internet if nats else FlowSet.empty()
-        strict, widest = admitted("egress", routes.reachable)
+        strict, widest = admitted(opened, True, routes.reachable)
         clients = (
             strict | flows.nacl_allowed(nacl, True, permissive=False) & via_nat,
             widest | flows.nacl_allowed(nacl, True, permissive=True) & via_nat,
