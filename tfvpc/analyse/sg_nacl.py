@@ -137,12 +137,14 @@ class _Site:
 
 class _Evidence(NamedTuple):
     """What a finding shows of some sites whose NACLs drop its traffic with the same entries:
-    the path's hops, the message's clauses, the subnets, and their NACLs (each once)."""
+    the path's hops, the message's clauses, the subnets, and their NACLs (each once); and the
+    finding's related addresses, kept per rule origin (`_Judge.related`)."""
 
     hops: tuple[Hop, ...]
     clauses: tuple[str, ...]
     subnets: tuple[str, ...]
     nacls: tuple[str, ...]
+    related: dict[str, tuple[str, ...]]
 
 
 class _Segment:
@@ -263,7 +265,6 @@ class _Judge:
         self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, _Spans]]] = {}
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
         self._traffic: dict[FlowSet, _Traffic] = {}
-        self._related: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = {}
         self._described: dict[tuple[object, ...], tuple[str, str]] = {}
 
     def group(self, group: SecurityGroup) -> Iterator[Finding]:
@@ -531,8 +532,7 @@ class _Judge:
             # An entry counts when what it drops lies partly outside the subnet's addresses:
             # for every site when it drops some address beyond all of them.
             if len(segment.sites) == 1:
-                own = segment.sites[0].ranges
-                return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, own)))
+                return _beyond_text(entries, segment.sites[0].ranges)
             hull = segment.hull()
             if not all(_outside(spans, hull) for _, spans in entries):
                 return None
@@ -541,20 +541,19 @@ class _Judge:
             text = cut.texts[definite_only] = "; ".join(dict.fromkeys(t for t, _ in entries))
         return text
 
-    def texts(self, run: _Run, definite_only: bool, egress: bool) -> list[tuple[_Segment, str]]:
-        """Return the run's segment with its `blocker_text`, or each of its sites alone with
-        their own when they differ."""
+    def shown(self, run: _Run, definite_only: bool, egress: bool) -> list[_Evidence]:
+        """Return the evidence of what the run's sites see: of its segment, or of each of its
+        sites alone when their blocking entries differ."""
         segment, seen = run
         text = self.blocker_text(segment, seen, definite_only, egress)
         if text is not None:
-            return [(segment, text)]
-        out: list[tuple[_Segment, str]] = []
-        for alone in segment.alone():
-            if alone.certain or not definite_only:
-                found = self.blocker_text(alone, seen, definite_only, egress)
-                assert found is not None  # a single site's entries are its own
-                out.append((alone, found))
-        return out
+            return [self.evidence(segment, definite_only, text)]
+        entries = self.blockers(seen.cut, segment.guard, definite_only, egress)
+        return [
+            self.evidence(alone, definite_only, _beyond_text(entries, alone.sites[0].ranges))
+            for alone in segment.alone()
+            if alone.certain or not definite_only
+        ]
 
     def evidence(self, segment: _Segment, certain_only: bool, blockers: str) -> _Evidence:
         """Return the hops, message clauses and addresses of the segment's sites (the certain
@@ -574,6 +573,7 @@ class _Judge:
                 tuple(clauses),
                 tuple(site.address for site in sites),
                 tuple(n.address for n in segment.guard.nacls) if sites else (),
+                {},
             )
         return found
 
@@ -632,26 +632,23 @@ class _Judge:
             for cut, inside in common.items()
         )
 
-    def related(
-        self, group: SecurityGroup, origin: str, subnets: tuple[str, ...], nacls: tuple[str, ...]
-    ) -> tuple[str, ...]:
-        """Return the group, the `subnets` shown, their `nacls` and the attachments of the
-        group in them, each once and without the rule's `origin`; once per distinct question."""
-        key = (group.address, origin, subnets)
-        found = self._related.get(key)
+    def related(self, group: SecurityGroup, origin: str, evidence: _Evidence) -> tuple[str, ...]:
+        """Return the group, the subnets of `evidence`, their NACLs and the attachments of the
+        group in them, each once and without the rule's `origin`; once per origin."""
+        found = evidence.related.get(origin)
         if found is None:
             users = self.usage.by_security_group[group.address]
-            shown = set(subnets)
+            shown = set(evidence.subnets)
             related = dict.fromkeys(
                 (
                     group.address,
-                    *subnets,
-                    *nacls,
+                    *evidence.subnets,
+                    *evidence.nacls,
                     *(a.resource for a in users if not shown.isdisjoint(a.subnets)),
                 )
             )
             related.pop(origin, None)
-            found = self._related[key] = tuple(related)
+            found = evidence.related[origin] = tuple(related)
         return found
 
     def described(
@@ -684,11 +681,7 @@ class _Judge:
         if egress and not (wholly and sure):
             return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
         described, tail = self.described(group, rule, key)
-        parts = [
-            self.evidence(segment, sure, blockers)
-            for run in shown
-            for segment, blockers in self.texts(run, sure, egress)
-        ]
+        parts = [part for run in shown for part in self.shown(run, sure, egress)]
         evidence = parts[0] if len(parts) == 1 else _joined(parts)
         count = len(evidence.clauses)
         more = f" and {count - _SHOWN} more subnets" if count > _SHOWN else ""
@@ -707,7 +700,7 @@ class _Judge:
                 " the rule"
                 f" ({'C-1' if wholly else 'C-2'})"
             ),
-            related=self.related(group, rule.origin, evidence.subnets, evidence.nacls),
+            related=self.related(group, rule.origin, evidence),
             protocol=label,
             ports=traffic.ports[0] if len(groups) == 1 and groups[0].label == label else None,
             sources=traffic.sources,
@@ -724,6 +717,7 @@ def _joined(parts: list[_Evidence]) -> _Evidence:
         tuple(clause for part in parts for clause in part.clauses),
         tuple(subnet for part in parts for subnet in part.subnets),
         tuple(dict.fromkeys(nacl for part in parts for nacl in part.nacls)),
+        {},
     )
 
 
@@ -769,6 +763,12 @@ def _outside(spans: _Spans, own: _Spans) -> bool:
             else:
                 return True
     return False
+
+
+def _beyond_text(entries: list[tuple[str, _Spans]], subnet_ranges: OwnRanges) -> str:
+    """Return the texts of the `entries` whose addresses lie partly outside a subnet's CIDRs
+    (`_beyond`), joined by ``; `` (each once)."""
+    return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, subnet_ranges)))
 
 
 def _beyond(spans: _Spans, subnet_ranges: OwnRanges) -> bool:
