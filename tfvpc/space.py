@@ -351,7 +351,7 @@ def _protos_meet(a: _Protos, b: _Protos) -> bool:
     return _map_meet(a, b, _addrs_meet)
 
 
-def _merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Return the ranges sorted, with overlapping and adjacent ones merged."""
     out: list[tuple[int, int]] = []
     for lo, hi in sorted(ranges):
@@ -458,23 +458,35 @@ class FlowSet:
             layer = paired
         return layer[0]
 
-    # A set combined with itself is itself (or nothing): the same object comes back, with its
-    # hash already known, which analysers that remember answers by flow set look up often.
+    # A set combined with itself is itself (or nothing), and a result equal to an operand (a
+    # union with a subset, an intersection with a superset, a difference with a disjoint set)
+    # is that operand: the same object comes back, with its hash already known, which analysers
+    # that remember answers by flow set look up often.
 
     def __or__(self, other: FlowSet) -> FlowSet:
         if other is self:
             return self
-        return FlowSet(_protos_or(self._v4, other._v4), _protos_or(self._v6, other._v6))
+        return self._of(_protos_or(self._v4, other._v4), _protos_or(self._v6, other._v6), other)
 
     def __and__(self, other: FlowSet) -> FlowSet:
         if other is self:
             return self
-        return FlowSet(_protos_and(self._v4, other._v4), _protos_and(self._v6, other._v6))
+        return self._of(_protos_and(self._v4, other._v4), _protos_and(self._v6, other._v6), other)
 
     def __sub__(self, other: FlowSet) -> FlowSet:
         if other is self:
             return _EMPTY
-        return FlowSet(_protos_sub(self._v4, other._v4), _protos_sub(self._v6, other._v6))
+        return self._of(_protos_sub(self._v4, other._v4), _protos_sub(self._v6, other._v6), other)
+
+    def _of(self, v4: _Protos, v6: _Protos, other: FlowSet) -> FlowSet:
+        """Return the set of parts `v4` and `v6`: `self` or `other` when it has both already."""
+        if v4 is self._v4 and v6 is self._v6:
+            return self
+        if v4 is other._v4 and v6 is other._v6:
+            return other
+        if not v4 and not v6:
+            return _EMPTY
+        return FlowSet(v4, v6)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FlowSet):
@@ -529,17 +541,17 @@ class FlowSet:
 
     def protocols(self) -> list[tuple[int, int]]:
         """Return the protocol numbers of any flow (both families) as merged inclusive ranges."""
-        return _merge_ranges((lo, hi) for lo, hi, _ in self._v4 + self._v6)
+        return merge_ranges((lo, hi) for lo, hi, _ in self._v4 + self._v6)
 
     def ports(self) -> list[tuple[int, int]]:
         """Return the ports (or encoded ICMP type/codes) of any flow as merged inclusive ranges."""
-        return _merge_ranges(
+        return merge_ranges(
             pair for _, _, addrs in self._v4 + self._v6 for _, _, ports in addrs for pair in ports
         )
 
     def addresses(self, family: Family) -> list[tuple[int, int]]:
         """Return the addresses of one family in any flow as merged inclusive integer ranges."""
-        return _merge_ranges((lo, hi) for _, _, addrs in self._part(family) for lo, hi, _ in addrs)
+        return merge_ranges((lo, hi) for _, _, addrs in self._part(family) for lo, hi, _ in addrs)
 
     def cidrs(self, family: Family | None = None) -> list[str]:
         """Return the address projection as a minimal list of canonical CIDRs, IPv4 before IPv6.

@@ -26,6 +26,7 @@ from tfvpc.analyse.flows import (
     needed_replies,
     return_split,
     sg_flows_key,
+    sg_flows_keys,
     sg_key_flows,
 )
 from tfvpc.model import Nacl, NaclRule, Network, SgRule
@@ -76,12 +77,22 @@ class FlowCache:
         self._decided: dict[tuple[int, bool], tuple[FlowSet, ...]] = {}
         self._decisions: dict[tuple[str, bool, bool], tuple[NaclDecision, ...]] = {}
         self._allowed: dict[tuple[int, bool], FlowSet] = {}
+        self._allowed_by_nacl: dict[tuple[str, bool, bool], FlowSet] = {}
         self._rule_flows: dict[SgFlowsKey, FlowSet] = {}
         self._groups: dict[tuple[str, SgDirection, bool], GroupRules] = {}
-        self._group_flows: dict[tuple[str, SgDirection, bool], FlowSet] = {}
+        self._group_flows: dict[tuple[SgDirection, bool], dict[str, FlowSet]] = {
+            (direction, permissive): {}
+            for direction in ("ingress", "egress")
+            for permissive in (False, True)
+        }
         self._unions: dict[frozenset[FlowSet], FlowSet] = {}
+        self._group_unions: dict[frozenset[int], FlowSet] = {}
         self._replies: dict[FlowSet, FlowSet] = {}
         self._splits: dict[tuple[FlowSet, FlowSet], ReturnSplit] = {}
+
+    def nacl_entries(self, nacl: Nacl, egress: bool) -> tuple[NaclRule, ...]:
+        """Return `flows.evaluation_order` for a NACL of this network."""
+        return self._order(nacl, egress)[0]
 
     def nacl_token(self, nacl: Nacl, egress: bool) -> int:
         """Return a number naming the entries of one direction of a NACL of this network:
@@ -116,16 +127,23 @@ class FlowCache:
     def nacl_allowed(self, nacl: Nacl, egress: bool, *, permissive: bool) -> FlowSet:
         """Return `flows.nacl_allowed` for a NACL of this network (one object for NACLs whose
         entries are alike)."""
-        key = (self.nacl_token(nacl, egress), permissive)
-        found = self._allowed.get(key)
+        key = (nacl.address, egress, permissive)
+        found = self._allowed_by_nacl.get(key)
         if found is None:
-            decisions = self.nacl_decisions(nacl, egress, permissive=permissive)
-            found = self._allowed[key] = allowed_of(decisions)
+            alike = (self.nacl_token(nacl, egress), permissive)
+            found = self._allowed.get(alike)
+            if found is None:
+                decisions = self.nacl_decisions(nacl, egress, permissive=permissive)
+                found = self._allowed[alike] = allowed_of(decisions)
+            self._allowed_by_nacl[key] = found
         return found
 
     def sg_rule_flows(self, rule: SgRule, *, permissive: bool) -> FlowSet:
         """Return `flows.sg_rule_flows` for a rule of this network."""
-        key = sg_flows_key(rule, self.network, permissive=permissive)
+        return self._key_flows(sg_flows_key(rule, self.network, permissive=permissive))
+
+    def _key_flows(self, key: SgFlowsKey | None) -> FlowSet:
+        """Return `flows.sg_key_flows`, once per distinct key (None: no flows)."""
         if key is None:
             return FlowSet.empty()
         found = self._rule_flows.get(key)
@@ -144,30 +162,77 @@ class FlowCache:
                 if known is None
                 else [rule for rule in known.rules if rule.direction == direction]
             )
-            found = self._groups[key] = tuple(
-                (rule, self.sg_rule_flows(rule, permissive=permissive)) for rule in rules
+            # Both readings at once: they differ only in what unknown parts widen to, and
+            # are one object when no rule has any.
+            keys = [sg_flows_keys(rule, self.network) for rule in rules]
+            strict = tuple(
+                (rule, self._key_flows(pair[0])) for rule, pair in zip(rules, keys, strict=True)
             )
+            widest = strict
+            if any(first != second for first, second in keys):
+                widest = tuple(
+                    (rule, self._key_flows(pair[1])) for rule, pair in zip(rules, keys, strict=True)
+                )
+            self._groups[(group, direction, False)] = strict
+            self._groups[(group, direction, True)] = widest
+            found = self._groups[key]
         return found
 
     def group_flows(self, group: str, direction: SgDirection, *, permissive: bool) -> FlowSet:
         """Return the union of the flows of one security group's rules in one direction (one
         object for groups whose rules are alike)."""
-        key = (group, direction, permissive)
-        found = self._group_flows.get(key)
+        known = self._group_flows[(direction, permissive)]
+        found = known.get(group)
         if found is None:
-            rules = self.group_rules(group, direction, permissive=permissive)
-            found = self._group_flows[key] = self._union(frozenset(f for _, f in rules))
+            strict = self.group_rules(group, direction, permissive=False)
+            widest = self.group_rules(group, direction, permissive=True)
+            union = self._union(frozenset(f for _, f in strict))
+            self._group_flows[(direction, False)][group] = union
+            if widest is not strict:
+                union = self._union(frozenset(f for _, f in widest))
+            self._group_flows[(direction, True)][group] = union
+            found = known[group]
         return found
 
     def group_union(
         self, groups: Iterable[str], direction: SgDirection, *, permissive: bool
     ) -> FlowSet:
         """Return `flows.sg_allowed_union` for security groups of this network."""
-        parts = frozenset(
-            self.group_flows(group, direction, permissive=permissive)
-            for group in dict.fromkeys(groups)
-        )
-        return self._union(parts)
+        known = self._group_flows[(direction, permissive)]
+        parts: dict[int, FlowSet] = {}
+        for group in groups:
+            found = known.get(group)
+            if found is None:
+                found = self.group_flows(group, direction, permissive=permissive)
+            parts[id(found)] = found
+        return self._parts_union(parts)
+
+    def group_unions(
+        self, groups: Iterable[str], direction: SgDirection
+    ) -> tuple[FlowSet, FlowSet]:
+        """Return `group_union` of the groups under the strict and the permissive reading."""
+        strict_known = self._group_flows[(direction, False)]
+        widest_known = self._group_flows[(direction, True)]
+        strict: dict[int, FlowSet] = {}
+        widest: dict[int, FlowSet] = {}
+        for group in groups:
+            found = strict_known.get(group)
+            if found is None:
+                found = self.group_flows(group, direction, permissive=False)
+            strict[id(found)] = found
+            found = widest_known[group]
+            widest[id(found)] = found
+        return self._parts_union(strict), self._parts_union(widest)
+
+    def _parts_union(self, parts: dict[int, FlowSet]) -> FlowSet:
+        """Return the union of group flow sets given by their ids."""
+        # Keyed by the identity of the groups' flow sets, which this cache holds for its life:
+        # many groups share one set, and ids hash without walking the sets.
+        key = frozenset(parts)
+        union = self._group_unions.get(key)
+        if union is None:
+            union = self._group_unions[key] = self._union(frozenset(parts.values()))
+        return union
 
     def _union(self, parts: frozenset[FlowSet]) -> FlowSet:
         """Return the union of `parts`, once per distinct collection (unions are canonical,

@@ -170,6 +170,13 @@ def sg_flows_key(rule: SgRule, network: Network, *, permissive: bool) -> SgFlows
     return (rule.protocol, rule.from_port, rule.to_port, spans, open_families if permissive else ())
 
 
+def sg_flows_keys(rule: SgRule, network: Network) -> tuple[SgFlowsKey | None, SgFlowsKey]:
+    """Return `sg_flows_key` of the rule under the strict and under the permissive reading."""
+    spans, open_families = sg_peer_spans(rule, network)
+    strict = None if rule.unknowns else (rule.protocol, rule.from_port, rule.to_port, spans, ())
+    return strict, (rule.protocol, rule.from_port, rule.to_port, spans, open_families)
+
+
 def sg_key_flows(key: SgFlowsKey) -> FlowSet:
     """Return the flows of an SG rule from its `sg_flows_key`."""
     protocol, from_port, to_port, spans, open_families = key

@@ -26,10 +26,33 @@ from dataclasses import dataclass
 from tfvpc.analyse.exposure_groups import PortRanges, protocol_groups
 from tfvpc.analyse.exposure_text import describe_nacl_rule, protocol_label
 from tfvpc.analyse.flow_cache import FlowCache
-from tfvpc.analyse.flows import TCP, UDP, evaluation_order, nacl_rule_flows
+from tfvpc.analyse.flows import TCP, UDP, nacl_rule_flows
 from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, NaclRule, Network
 from tfvpc.space import FlowSet
+
+
+@dataclass(frozen=True)
+class _Report:
+    """One finding about an entry of a direction: everything in it that depends only on the
+    entries' content, so that NACLs written alike share it and differ only in addresses.
+
+    `deciders` are the positions of the earlier entries the path shows before the entry itself
+    (at `position`); `details` the path's texts for those hops and for the entry's own.
+    """
+
+    position: int
+    severity: Severity
+    certainty: Certainty
+    message: tuple[str, str]
+    """The message before and after the NACL's address."""
+    protocol: str
+    ports: PortRanges | None
+    sources: tuple[str, ...] | None
+    deciders: tuple[int, ...]
+    details: tuple[str, ...]
+    extra: str
+    """What follows the rule number in the fingerprint."""
 
 
 @dataclass(frozen=True)
@@ -43,90 +66,84 @@ class _Shadow:
     deciders: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class _Evidence:
-    """What a finding shows of a shadowed entry's flows: its ports (of its first protocol
-    group) and its CIDRs."""
-
-    ports: PortRanges | None
-    sources: tuple[str, ...]
-
-
-def _evidence(flows: FlowSet) -> _Evidence:
-    groups = protocol_groups(flows)
-    return _Evidence(groups[0].ports() if groups else None, tuple(flows.cidrs()))
-
-
-@dataclass(frozen=True)
-class _Verdicts:
-    """What one direction's entries (in evaluation order) say about themselves."""
-
-    port_zero: tuple[int, ...]
-    shadows: tuple[_Shadow, ...]
-
-
 def find_shadowed_nacl_rules(network: Network, flows: FlowCache) -> list[Finding]:
     """Return the TFV303 findings of every NACL, by NACL address, inbound before outbound."""
-    # NACLs whose entries are alike (one module per VPC) are judged once.
-    verdicts: dict[int, _Verdicts] = {}
-    # Entries alike shadowed in many NACLs show the same ports and CIDRs: worked out once.
-    evidence: dict[FlowSet, _Evidence] = {}
+    # NACLs whose entries are alike (one module per VPC) are judged and described once.
+    reports: dict[int, tuple[_Report, ...]] = {}
+    # Entries alike shadowed in many directions show the same ports and CIDRs: worked out once.
+    evidence: dict[FlowSet, tuple[PortRanges | None, tuple[str, ...]]] = {}
     findings: list[Finding] = []
     for address in sorted(network.nacls):
         nacl = network.nacls[address]
         for egress in (False, True):
-            rules = evaluation_order(nacl, egress)
+            rules = flows.nacl_entries(nacl, egress)
             token = flows.nacl_token(nacl, egress)
-            if token not in verdicts:
-                verdicts[token] = _judge(rules)
-            findings.extend(_direction(network, nacl, rules, verdicts[token], evidence))
+            found = reports.get(token)
+            if found is None:
+                found = reports[token] = tuple(_reports(rules, evidence))
+            findings.extend(_findings(network, nacl, rules, found))
     return findings
 
 
-def _judge(rules: tuple[NaclRule, ...]) -> _Verdicts:
+def _reports(
+    rules: tuple[NaclRule, ...], evidence: dict[FlowSet, tuple[PortRanges | None, tuple[str, ...]]]
+) -> Iterator[_Report]:
+    """Yield the reports of one direction's entries (in evaluation order), in evaluation
+    order, port 0 before shadowing."""
+    port_zero, shadows = _judge(rules)
+    texts = [describe_nacl_rule(rule) for rule in rules]
+    for position in sorted({*port_zero, *shadows}):
+        rule = rules[position]
+        direction = "outbound" if rule.egress else "inbound"
+        if position in port_zero:
+            yield _Report(
+                position,
+                Severity.LOW,
+                "definite",
+                (
+                    f"{direction} {texts[position]} of ",
+                    " matches only port 0 (from_port = to_port = 0); for every port write"
+                    " 0-65535, or protocol -1 (R-NACL-6, C-7)",
+                ),
+                protocol_label(rule.protocol),
+                ((0, 0),),
+                (rule.cidr,) if rule.cidr else None,
+                (),
+                (f"{direction} {texts[position]}",),
+                "|port-0",
+            )
+        shadow = shadows.get(position)
+        if shadow is not None:
+            shown = evidence.get(shadow.flows)
+            if shown is None:
+                groups = protocol_groups(shadow.flows)
+                ports = groups[0].ports() if groups else None
+                shown = evidence[shadow.flows] = (ports, tuple(shadow.flows.cidrs()))
+            yield _shadow_report(rules, texts, shadow, *shown)
+
+
+def _judge(rules: tuple[NaclRule, ...]) -> tuple[set[int], dict[int, _Shadow]]:
     """Return which entries of one direction match only port 0 and which never match."""
     earlier: list[tuple[int, FlowSet]] = []
     certain = FlowSet.empty()
     maybe = FlowSet.empty()
-    port_zero: list[int] = []
-    shadows: list[_Shadow] = []
+    port_zero: set[int] = set()
+    shadows: dict[int, _Shadow] = {}
     for position, rule in enumerate(rules):
         if rule.is_default_deny:
             continue
         strict = nacl_rule_flows(rule, permissive=False)
         widest = nacl_rule_flows(rule, permissive=True)
         if _port_zero(rule):
-            port_zero.append(position)
+            port_zero.add(position)
         if not rule.unknowns and widest == strict and widest and widest.issubset(maybe):
             certainty: Certainty = "definite" if widest.issubset(certain) else "possible"
             deciders = _deciders(widest, earlier)
-            shadows.append(_Shadow(position, widest, certainty, deciders))
+            shadows[position] = _Shadow(position, widest, certainty, deciders)
         earlier.append((position, widest))
         certain = certain | strict
         maybe = maybe | widest
-    return _Verdicts(tuple(port_zero), tuple(shadows))
-
-
-def _direction(
-    network: Network,
-    nacl: Nacl,
-    rules: tuple[NaclRule, ...],
-    verdicts: _Verdicts,
-    evidence: dict[FlowSet, _Evidence],
-) -> Iterator[Finding]:
-    """Yield one direction's findings, in evaluation order (port 0 before shadowing)."""
-    shadows = {shadow.position: shadow for shadow in verdicts.shadows}
-    for position in sorted({*verdicts.port_zero, *shadows}):
-        rule = rules[position]
-        if position in verdicts.port_zero:
-            yield _port_zero_finding(network, nacl, rule)
-        shadow = shadows.get(position)
-        if shadow is not None:
-            deciders = [rules[index] for index in shadow.deciders]
-            shown = evidence.get(shadow.flows)
-            if shown is None:
-                shown = evidence[shadow.flows] = _evidence(shadow.flows)
-            yield _shadow_finding(network, nacl, rule, shadow, deciders, shown)
+    return port_zero, shadows
 
 
 def _port_zero(rule: NaclRule) -> bool:
@@ -146,15 +163,15 @@ def _deciders(flows: FlowSet, earlier: list[tuple[int, FlowSet]]) -> tuple[int, 
     return tuple(out)
 
 
-def _shadow_finding(
-    network: Network,
-    nacl: Nacl,
-    rule: NaclRule,
+def _shadow_report(
+    rules: tuple[NaclRule, ...],
+    texts: list[str],
     shadow: _Shadow,
-    deciders: list[NaclRule],
-    evidence: _Evidence,
-) -> Finding:
-    actions = {d.action for d in deciders}
+    ports: PortRanges | None,
+    sources: tuple[str, ...],
+) -> _Report:
+    rule = rules[shadow.position]
+    actions = {rules[d].action for d in shadow.deciders}
     if rule.action == "deny" and "allow" in actions:
         severity, effect = Severity.HIGH, "the deny never fires: earlier allows let its traffic in"
     elif rule.action == "allow" and "deny" in actions:
@@ -162,53 +179,56 @@ def _shadow_finding(
     else:
         severity, effect = Severity.LOW, "it is redundant"
     direction = "outbound" if rule.egress else "inbound"
-    shown = describe_nacl_rule(rule)
-    covering = "; ".join(describe_nacl_rule(d) for d in deciders)
-    origin = rule.origin or nacl.address
-    return make_finding(
-        "TFV303",
-        resource=origin,
-        severity=severity,
-        certainty=shadow.certainty,
-        message=(
-            f"{direction} {shown} of {nacl.address} can never match: lower-numbered rules"
-            f" ({covering}) decide all its traffic first, so {effect} (R-NACL-2)"
+    shown = texts[shadow.position]
+    covering = "; ".join(texts[d] for d in shadow.deciders)
+    return _Report(
+        shadow.position,
+        severity,
+        shadow.certainty,
+        (
+            f"{direction} {shown} of ",
+            f" can never match: lower-numbered rules ({covering}) decide all its traffic"
+            f" first, so {effect} (R-NACL-2)",
         ),
-        related=tuple(
-            dict.fromkeys(a for a in (nacl.address, *(d.origin for d in deciders)) if a != origin)
+        protocol_label(rule.protocol),
+        ports,
+        sources,
+        shadow.deciders,
+        (
+            *(f"{direction} {texts[d]}" for d in shadow.deciders),
+            f"{direction} {shown}: never matches",
         ),
-        protocol=protocol_label(rule.protocol),
-        ports=evidence.ports,
-        sources=evidence.sources,
-        path=(
-            *(
-                Hop(hop=d.origin or nacl.address, detail=f"{direction} {describe_nacl_rule(d)}")
-                for d in deciders
-            ),
-            Hop(hop=origin, detail=f"{direction} {shown}: never matches"),
-        ),
-        location=rule.location or network.locations.get(origin),
-        fingerprint_extra=f"{nacl.address}|{direction}|{rule.rule_no}",
+        "",
     )
 
 
-def _port_zero_finding(network: Network, nacl: Nacl, rule: NaclRule) -> Finding:
-    direction = "outbound" if rule.egress else "inbound"
-    shown = describe_nacl_rule(rule)
-    origin = rule.origin or nacl.address
-    return make_finding(
-        "TFV303",
-        resource=origin,
-        severity=Severity.LOW,
-        message=(
-            f"{direction} {shown} of {nacl.address} matches only port 0 (from_port = to_port ="
-            " 0); for every port write 0-65535, or protocol -1 (R-NACL-6, C-7)"
-        ),
-        related=(nacl.address,) if origin != nacl.address else (),
-        protocol=protocol_label(rule.protocol),
-        ports=((0, 0),),
-        sources=(rule.cidr,) if rule.cidr else None,
-        path=(Hop(hop=origin, detail=f"{direction} {shown}"),),
-        location=rule.location or network.locations.get(origin),
-        fingerprint_extra=f"{nacl.address}|{direction}|{rule.rule_no}|port-0",
-    )
+def _findings(
+    network: Network, nacl: Nacl, rules: tuple[NaclRule, ...], reports: tuple[_Report, ...]
+) -> Iterator[Finding]:
+    """Yield one direction's findings from the reports of its entries."""
+    for report in reports:
+        rule = rules[report.position]
+        origin = rule.origin or nacl.address
+        deciders = [rules[d].origin for d in report.deciders]
+        hops = [
+            Hop(hop=decider or nacl.address, detail=detail)
+            for decider, detail in zip(deciders, report.details, strict=False)
+        ]
+        hops.append(Hop(hop=origin, detail=report.details[-1]))
+        related = dict.fromkeys(a for a in (nacl.address, *deciders) if a != origin)
+        before, after = report.message
+        direction = "outbound" if rule.egress else "inbound"
+        yield make_finding(
+            "TFV303",
+            resource=origin,
+            severity=report.severity,
+            certainty=report.certainty,
+            message=f"{before}{nacl.address}{after}",
+            related=tuple(related),
+            protocol=report.protocol,
+            ports=report.ports,
+            sources=report.sources,
+            path=tuple(hops),
+            location=rule.location or network.locations.get(origin),
+            fingerprint_extra=f"{nacl.address}|{direction}|{rule.rule_no}{report.extra}",
+        )

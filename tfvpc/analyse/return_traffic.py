@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tfvpc.analyse.exposure_groups import protocol_groups
 from tfvpc.analyse.exposure_text import (
@@ -32,7 +33,7 @@ from tfvpc.analyse.exposure_text import (
     describe_traffic,
 )
 from tfvpc.analyse.flow_cache import FlowCache
-from tfvpc.analyse.flows import ICMP, ICMPV6, TCP, UDP, SgDirection
+from tfvpc.analyse.flows import ICMP, ICMPV6, TCP, UDP
 from tfvpc.analyse.routing import (
     RoutingIndex,
     TableRouting,
@@ -83,18 +84,35 @@ def find_return_traffic_blocked(
         for nacl_address in subnet.nacls:
             nacl = network.nacls[nacl_address]
             for side, requests, users in sides.requests(subnet, nacl):
-                _collect(flows, blocked, nacl, side, subnet, requests, users)
+                for full, certainty, dropped in sides.blocked(nacl, side, requests):
+                    # R-NACL-12: traffic inside the subnet is not filtered.
+                    crossing = sides.space.outside(dropped, subnet)
+                    if not crossing:
+                        continue
+                    entry = blocked.setdefault(
+                        (nacl.address, side, full, certainty),
+                        _Blocked(nacl, side, full, certainty),
+                    )
+                    entry.flows = entry.flows | crossing
+                    entry.subnets.append(subnet.address)
+                    entry.users.extend(u for u in users if u not in entry.users)
     findings: list[Finding] = []
     for key in sorted(blocked, key=lambda k: (k[0], k[1] == _CLIENT, not k[2], k[3])):
         findings.extend(_findings(network, flows, blocked[key]))
     return findings
 
 
-class _Sides:
-    """The requests of both sides of every subnet of one analysis.
+_Parts = tuple[tuple[bool, Certainty, FlowSet], ...]
+"""Requests whose replies are dropped: (every reply, certainty, requests), none empty."""
 
-    Subnets alike in groups, NACL and routes (one module per VPC) ask the same intersections:
-    each is computed once, before the subnet's own addresses are taken out.
+
+class _Sides:
+    """The requests of both sides of every subnet of one analysis, and their fate.
+
+    Subnets alike in groups, NACL and routes (one module per VPC) ask the same questions: each
+    is answered once, before the subnet's own addresses are taken out. That order does not
+    change the answer: the fate of a request's replies depends on its client address and
+    protocol only (R-NACL-11), so taking addresses out before or after gives the same sets.
     """
 
     def __init__(
@@ -108,6 +126,8 @@ class _Sides:
         self.served = _protocols(SERVER_PROTOCOLS)
         self.client_protocols = _protocols(CLIENT_PROTOCOLS)
         self._met: dict[tuple[FlowSet, ...], FlowSet] = {}
+        self._routes: dict[tuple[tuple[str, ...], str | None, bool, bool, FlowSet], _Routes] = {}
+        self._blocked: dict[tuple[FlowSet, ...], _Parts] = {}
 
     def meet(self, *sets: FlowSet) -> FlowSet:
         """Return the intersection of `sets`, once per distinct tuple of sets."""
@@ -123,44 +143,107 @@ class _Sides:
         self, subnet: Subnet, nacl: Nacl
     ) -> Iterator[tuple[str, tuple[FlowSet, FlowSet], list[str]]]:
         """Yield (side, (strict requests, permissive requests), users) for one subnet and
-        NACL."""
+        NACL, the subnet's own addresses not yet taken out (R-NACL-12)."""
         flows = self.flows
         attachments = self.usage.by_subnet.get(subnet.address, [])
-        groups = [g for a in attachments for g in a.security_groups]
+        groups = list(dict.fromkeys(g for a in attachments for g in a.security_groups))
         users = [a.resource for a in attachments]
+        window = family_window(subnet)
 
-        def admitted(direction: SgDirection, within: FlowSet, *, permissive: bool) -> FlowSet:
-            allowed = flows.group_union(groups, direction, permissive=permissive)
-            through = flows.nacl_allowed(nacl, direction == "egress", permissive=permissive)
-            # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
-            met = self.meet(allowed, through, within, family_window(subnet))
-            return self.space.outside(met, subnet)
-
-        if attachments:
-            yield (
-                _SERVER,
-                (
-                    admitted("ingress", self.served, permissive=False),
-                    admitted("ingress", self.served, permissive=True),
+        def admitted(
+            allowed: tuple[FlowSet, FlowSet], egress: bool, within: FlowSet
+        ) -> tuple[FlowSet, FlowSet]:
+            strict, widest = allowed
+            # R-CIDR-2: not a family the subnet has no address in.
+            return (
+                self.meet(
+                    strict, flows.nacl_allowed(nacl, egress, permissive=False), within, window
                 ),
-                users,
+                self.meet(
+                    widest, flows.nacl_allowed(nacl, egress, permissive=True), within, window
+                ),
             )
-        tables = self.routing.of_subnet(subnet)
-        internet = _internet(self.network, subnet, tables)
-        destinations = _destinations(self.network, subnet, tables, attachments, internet)
-        reachable = destinations & self.client_protocols
+
+        if attachments and self.may_block(nacl, _SERVER, self.served, window):
+            served = admitted(flows.group_unions(groups, "ingress"), False, self.served)
+            yield _SERVER, served, users
         nats = [
             n for n in self.usage.nat_by_subnet.get(subnet.address, []) if n.public is not False
         ]
-        via_nat = self.space.crossing(internet, subnet) if nats else FlowSet.empty()
-        via_nat = via_nat & self.client_protocols
+        opened = flows.group_unions(groups, "egress")
+        # The permissive reading holds the strict one: when it lets nothing out, only NAT
+        # gateways open connections.
+        if not (opened[1] or nats) or not self.may_block(
+            nacl, _CLIENT, self.client_protocols, window
+        ):
+            return
+        routes = self.routes(subnet, attachments, window)
+        via_nat = routes.internet if nats else FlowSet.empty()
+        strict, widest = admitted(opened, True, routes.reachable)
         clients = (
-            admitted("egress", reachable, permissive=False)
-            | flows.nacl_allowed(nacl, True, permissive=False) & via_nat,
-            admitted("egress", reachable, permissive=True)
-            | flows.nacl_allowed(nacl, True, permissive=True) & via_nat,
+            strict | flows.nacl_allowed(nacl, True, permissive=False) & via_nat,
+            widest | flows.nacl_allowed(nacl, True, permissive=True) & via_nat,
         )
         yield _CLIENT, clients, [*users, *(n.address for n in nats)]
+
+    def may_block(self, nacl: Nacl, side: str, within: FlowSet, window: FlowSet) -> bool:
+        """Return False when the NACL lets back every reply of every request of one side that
+        it lets through of `within` in a subnet's families (`window`): then no request of the
+        subnet, whatever its groups and routes allow of them, has a reply dropped."""
+        # The fate of a request's replies depends on its client address and protocol only
+        # (R-NACL-11), so requests the bound passes pass in any subset of it too.
+        egress = side == _CLIENT
+        bound = (
+            self.meet(self.flows.nacl_allowed(nacl, egress, permissive=False), within, window),
+            self.meet(self.flows.nacl_allowed(nacl, egress, permissive=True), within, window),
+        )
+        return bool(self.blocked(nacl, side, bound))
+
+    def routes(self, subnet: Subnet, attachments: list[Attachment], window: FlowSet) -> _Routes:
+        """Return where the attachments of the subnet can open tcp/udp connections to, once
+        per distinct (route tables, VPC, public addresses, families)."""
+        public4 = any(a.public_ipv4 is not False for a in attachments)
+        public6 = any(a.ipv6 is not False for a in attachments)
+        key = (subnet.route_tables, subnet.vpc, public4, public6, window)
+        found = self._routes.get(key)
+        if found is None:
+            tables = self.routing.of_subnet(subnet)
+            internet = _internet(self.network, subnet, tables)
+            destinations = _destinations(self.network, subnet, tables, public4, public6, internet)
+            found = self._routes[key] = _Routes(
+                destinations & self.client_protocols,
+                internet & window & self.client_protocols,
+            )
+        return found
+
+    def blocked(self, nacl: Nacl, side: str, requests: tuple[FlowSet, FlowSet]) -> _Parts:
+        """Return the requests whose replies the NACL wholly or partly drops, once per
+        distinct (requests, NACL entries the replies cross)."""
+        strict, widest = requests
+        replies_out = side == _SERVER
+        back_sure = self.flows.nacl_allowed(nacl, replies_out, permissive=True)
+        back_maybe = self.flows.nacl_allowed(nacl, replies_out, permissive=False)
+        key = (strict, widest, back_sure, back_maybe)
+        found = self._blocked.get(key)
+        if found is None:
+            sure = self.flows.return_split(strict, back_sure)
+            maybe = self.flows.return_split(widest, back_maybe)
+            parts: _Parts = (
+                (True, "definite", sure.none),
+                (False, "definite", sure.partial),
+                (True, "possible", maybe.none - sure.none - sure.partial),
+                (False, "possible", maybe.partial - sure.none - sure.partial),
+            )
+            found = self._blocked[key] = tuple(part for part in parts if part[2])
+        return found
+
+
+class _Routes(NamedTuple):
+    """Where a subnet's attachments can open tcp/udp connections to: every destination they
+    can reach, and those routed to an internet gateway, in the subnet's families."""
+
+    reachable: FlowSet
+    internet: FlowSet
 
 
 def _protocols(numbers: tuple[int, ...]) -> FlowSet:
@@ -181,17 +264,17 @@ def _destinations(
     network: Network,
     subnet: Subnet,
     tables: list[TableRouting],
-    attachments: list[Attachment],
+    public4: bool,
+    public6: bool,
     internet: FlowSet,
 ) -> FlowSet:
     """Return the destinations attachments of the subnet can reach through its route tables;
-    `internet` are those it routes to an internet gateway of its VPC (`_internet`).
+    `internet` are those it routes to an internet gateway of its VPC (`_internet`), `public4`
+    and `public6` whether some attachment may hold a public IPv4 or an IPv6 address.
 
     Internet gateways count only for attachments that may hold a public address (IPv4) or an
     IPv6 address (R-IP-1, R-IP-4); routes to a gateway of another VPC carry nothing (R-RT-7).
     """
-    public4 = any(a.public_ipv4 is not False for a in attachments)
-    public6 = any(a.ipv6 is not False for a in attachments)
 
     def usable(route: Route) -> bool:
         gateway = gateway_of(route, network)
@@ -209,38 +292,6 @@ def _destinations(
     if not public6:
         reachable = reachable - internet.restrict(family=6)
     return reachable
-
-
-def _collect(
-    cache: FlowCache,
-    blocked: dict[tuple[str, str, bool, Certainty], _Blocked],
-    nacl: Nacl,
-    side: str,
-    subnet: Subnet,
-    requests: tuple[FlowSet, FlowSet],
-    users: list[str],
-) -> None:
-    """Add the subnet's requests whose replies are wholly or partly dropped to `blocked`."""
-    strict, widest = requests
-    replies_out = side == _SERVER
-    sure = cache.return_split(strict, cache.nacl_allowed(nacl, replies_out, permissive=True))
-    maybe = cache.return_split(widest, cache.nacl_allowed(nacl, replies_out, permissive=False))
-    parts: tuple[tuple[bool, Certainty, FlowSet], ...] = (
-        (True, "definite", sure.none),
-        (False, "definite", sure.partial),
-        (True, "possible", maybe.none - sure.none - sure.partial),
-        (False, "possible", maybe.partial - sure.none - sure.partial),
-    )
-    for full, certainty, flows in parts:
-        if not flows:
-            continue
-        entry = blocked.setdefault(
-            (nacl.address, side, full, certainty),
-            _Blocked(nacl, side, full, certainty),
-        )
-        entry.flows = entry.flows | flows
-        entry.subnets.append(subnet.address)
-        entry.users.extend(u for u in users if u not in entry.users)
 
 
 def _findings(network: Network, cache: FlowCache, blocked: _Blocked) -> Iterator[Finding]:

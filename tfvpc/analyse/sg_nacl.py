@@ -37,9 +37,9 @@ from tfvpc.analyse.routing import family_window
 from tfvpc.analyse.sg_redundancy import signature
 from tfvpc.analyse.subnet_space import OwnRanges, SubnetSpace
 from tfvpc.analyse.usage import Usage
-from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
+from tfvpc.findings import Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, Network, SecurityGroup, SgRule, Subnet
-from tfvpc.space import Family, FlowSet, describe_cidrs
+from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet, describe_cidrs, merge_ranges
 
 _SHOWN = 3
 
@@ -47,33 +47,171 @@ _SHOWN = 3
 _NaclKey = tuple[tuple[int, int], ...]
 """The entries of the candidate NACLs, both directions, as `FlowCache.nacl_token`s."""
 
-
-class _Guard(NamedTuple):
-    """A subnet's candidate NACLs, their entries as `_NaclKey`s for rules of each direction
-    (ingress, egress), and the subnet's `family_window`."""
-
-    nacls: tuple[Nacl, ...]
-    keys: tuple[_NaclKey, _NaclKey]
-    window: FlowSet
-
-
-class _Drop(NamedTuple):
-    """What one subnet's NACL does to one rule."""
-
-    subnet: Subnet
-    guard: _Guard
-    flows: FlowSet
-    """The rule's flows that cross the subnet boundary."""
-    definite: FlowSet
-    possible: FlowSet
-    certain_placement: bool
-    whole: tuple[FlowSet, FlowSet] | None = None
-    """For an address peer whose flows reach the subnet's own addresses: `definite` and
-    `possible` before those addresses were taken out."""
-
-
 _Spans = dict[Family, list[tuple[int, int]]]
 """Address ranges per family."""
+
+
+class _Guard:
+    """A subnet's candidate NACLs, their entries as `_NaclKey`s for rules of each direction
+    (ingress, egress), and the subnet's `family_window`: one object for the subnets of one
+    analysis guarded by the same NACLs in the same families, compared by identity."""
+
+    __slots__ = ("keys", "nacls", "window")
+
+    def __init__(
+        self, nacls: tuple[Nacl, ...], keys: tuple[_NaclKey, _NaclKey], window: FlowSet
+    ) -> None:
+        self.nacls = nacls
+        self.keys = keys
+        self.window = window
+
+
+class _Cut:
+    """What a guard's NACLs drop of some flows of a rule: the `flows` crossing the boundary of
+    the subnets guarded, the `definite` and `possible` drops among them, and whether every flow
+    is dropped for sure (`dead`).
+
+    For an address peer one cut serves every subnet guarded alike (`_Judge.cut`). The blocking
+    entries and their text for a finding showing a cut are kept on it (`entries`, `texts`, by
+    whether the finding shows definite drops only); memos key on cuts by identity.
+    """
+
+    __slots__ = ("dead", "definite", "entries", "flows", "loose", "possible", "spans", "texts")
+
+    def __init__(self, flows: FlowSet, definite: FlowSet, possible: FlowSet) -> None:
+        self.flows = flows
+        self.definite = definite
+        self.possible = possible
+        self.loose = definite | possible
+        self.dead = definite == flows
+        self.entries: dict[bool, list[tuple[str, _Spans]]] = {}
+        self.texts: dict[bool, str] = {}
+        self.spans: tuple[_Spans, _Spans, _Spans, _Spans] | None = None
+
+    def shown(self, definite_only: bool) -> FlowSet:
+        """Return the drops a finding shows: the definite ones, or every one."""
+        return self.definite if definite_only else self.loose
+
+    def addresses(self) -> tuple[_Spans, _Spans, _Spans, _Spans]:
+        """Return the address ranges of `flows`, `definite`, `possible` and of the flows not
+        dropped for sure."""
+        if self.spans is None:
+            sets = (self.flows, self.definite, self.possible, self.flows - self.definite)
+            self.spans = (_spans(sets[0]), _spans(sets[1]), _spans(sets[2]), _spans(sets[3]))
+        return self.spans
+
+
+class _Seen(NamedTuple):
+    """What a subnet sees of a cut: all of it, or, when `inside`, the cut less the subnet's own
+    addresses (R-NACL-12); and whether that holds some `definite` drop, some `possible` one,
+    and every flow dropped for sure (`dead`)."""
+
+    cut: _Cut
+    inside: bool
+    definite: bool
+    possible: bool
+    dead: bool
+
+    @staticmethod
+    def whole(cut: _Cut) -> _Seen:
+        """Return all of `cut`."""
+        return _Seen(cut, False, bool(cut.definite), bool(cut.possible), cut.dead)
+
+
+class _Site:
+    """A subnet of one analysis with a known guard and its own addresses, as
+    `SubnetSpace.ranges` (`ranges`) and merged per family (`own`)."""
+
+    __slots__ = ("address", "guard", "own", "ranges", "subnet")
+
+    def __init__(self, subnet: Subnet, guard: _Guard, ranges: OwnRanges) -> None:
+        self.subnet = subnet
+        self.address = subnet.address
+        self.guard = guard
+        self.ranges = ranges
+        self.own: _Spans = {
+            family: merge_ranges((lo, hi) for kind, lo, hi in ranges if kind == family)
+            for family in dict.fromkeys(family for family, _, _ in ranges)
+        }
+
+
+class _Evidence(NamedTuple):
+    """What a finding shows of some sites whose NACLs drop its traffic with the same entries:
+    the path's hops, the message's clauses, the subnets, and their NACLs (each once); and the
+    finding's related addresses, kept per rule origin (`_Judge.related`)."""
+
+    hops: tuple[Hop, ...]
+    clauses: tuple[str, ...]
+    subnets: tuple[str, ...]
+    nacls: tuple[str, ...]
+    related: dict[str, tuple[str, ...]]
+
+
+class _Segment:
+    """Sites of a group behind one guard, consecutive in subnet order, with those where an
+    attachment carrying the group certainly sits (`certain`); the own address ranges of all
+    (`own`, unmerged) and per family the one range spanning them (`hull`). A single site of a
+    longer segment is a segment of its own (`alone`).
+
+    What a finding shows of the segment is kept on it, per (certain sites only, blocking
+    entries), so that the rules of the group that meet the same entries share it.
+    """
+
+    __slots__ = ("_alone", "_common", "_hull", "certain", "evidence", "guard", "own", "sites")
+
+    def __init__(self, guard: _Guard, sites: list[_Site], certain: list[_Site]) -> None:
+        self.guard = guard
+        self.sites = sites
+        self.certain = certain
+        self.own: _Spans = {}
+        for site in sites:
+            for family, ranges in site.own.items():
+                self.own.setdefault(family, []).extend(ranges)
+        self._hull: _Spans | None = None
+        self.evidence: dict[tuple[bool, str], _Evidence] = {}
+        self._alone: list[_Segment] | None = None
+        self._common: dict[bool, FlowSet] = {}
+
+    def hull(self) -> _Spans:
+        """Return per family the one range spanning the own addresses of all the sites."""
+        if self._hull is None:
+            self._hull = {
+                family: [(min(lo for lo, _ in ranges), max(hi for _, hi in ranges))]
+                for family, ranges in self.own.items()
+            }
+        return self._hull
+
+    def common(self, certain_only: bool) -> FlowSet:
+        """Return the own addresses that all the sites (the certain ones only, or all)
+        share."""
+        found = self._common.get(certain_only)
+        if found is None:
+            sites = self.certain if certain_only else self.sites
+            shared = sites[0].own
+            for site in sites[1:]:
+                shared = _shared(shared, site.own)
+            found = self._common[certain_only] = FlowSet.union_all(
+                FlowSet.box(family, (0, PROTO_MAX), span, (0, PORT_MAX))
+                for family, spans in shared.items()
+                for span in spans
+            )
+        return found
+
+    def alone(self) -> list[_Segment]:
+        """Return a segment for each site, in order."""
+        if self._alone is None:
+            if len(self.sites) == 1:
+                self._alone = [self]
+            else:
+                self._alone = [
+                    _Segment(self.guard, [site], [site] if site in self.certain else [])
+                    for site in self.sites
+                ]
+        return self._alone
+
+
+_Run = tuple[_Segment, _Seen]
+"""Sites of a segment that see the same of a cut."""
 
 
 class _Traffic(NamedTuple):
@@ -83,6 +221,10 @@ class _Traffic(NamedTuple):
     ports: list[PortRanges | None]
     """`ProtocolGroup.ports()` of each group."""
     words: str
+    sources: tuple[str, ...]
+    """The addresses of the flows as CIDRs."""
+    peers: str
+    """`sources` in words (`describe_cidrs`)."""
 
 
 def find_sg_rules_blocked_by_nacl(
@@ -106,6 +248,8 @@ class _Judge:
     Address peers are judged on their flows in the subnet's families, and the subnet's own
     addresses taken out afterwards: what a NACL does to a flow depends on its own client
     address only (R-NACL-1/11), so taking addresses out before or after gives the same sets.
+    Subnets guarded alike whose own addresses the flows do not reach all see the same, so a
+    group's rules are judged per segment of such subnets, not per subnet.
     """
 
     def __init__(self, network: Network, usage: Usage, flows: FlowCache) -> None:
@@ -113,33 +257,19 @@ class _Judge:
         self.usage = usage
         self.flows = flows
         self.space = SubnetSpace()
-        self._guards: dict[str, _Guard | None] = {}
+        self._sites: dict[str, _Site | None] = {}
+        self._alike: dict[tuple[tuple[str, ...], FlowSet], _Guard] = {}
         self._verdicts: dict[tuple[FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet]] = {}
-        self._judged: dict[
-            tuple[FlowSet, FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet, FlowSet]
-        ] = {}
+        self._cuts: dict[tuple[FlowSet, FlowSet, _NaclKey, bool], _Seen] = {}
         self._passed: dict[tuple[FlowSet, FlowSet, FlowSet], FlowSet] = {}
         self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, _Spans]]] = {}
-        self._blocker_texts: dict[tuple[FlowSet, _NaclKey, bool, str | None], str] = {}
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
         self._traffic: dict[FlowSet, _Traffic] = {}
-        self._cidrs: dict[FlowSet, list[str]] = {}
-        self._described: dict[tuple[str, ...], str] = {}
+        self._described: dict[tuple[object, ...], tuple[str, str]] = {}
 
     def group(self, group: SecurityGroup) -> Iterator[Finding]:
         """Yield the findings of one group's rules."""
-        attachments = self.usage.by_security_group[group.address]
-        certain = {a.subnets[0] for a in attachments if len(a.subnets) == 1}
-        subnets = [
-            self.network.subnets[s]
-            for s in self.usage.subnets_of_group(group.address)
-            if s in self.network.subnets
-        ]
-        guarded = [
-            (subnet, guard, subnet.address in certain)
-            for subnet in subnets
-            if (guard := self.guard(subnet)) is not None
-        ]
+        segments = self.segments(group)
         seen: set[tuple[object, ...]] = set()
         for rule in group.rules:
             # An identical copy of a rule (TFV304 reports it) would repeat the same finding.
@@ -149,114 +279,181 @@ class _Judge:
             if key in seen:
                 continue
             seen.add(key)
+            egress = rule.direction == "egress"
             if rule.peer_kind in ("security_group", "self"):
-                found = (self.peer_drop(group, rule, *place) for place in guarded)
+                runs = self.peer_runs(group, rule, egress, segments)
             else:
                 flows = self.flows.sg_rule_flows(rule, permissive=False)
-                egress = rule.direction == "egress"
-                found = (self.address_drop(flows, egress, *place) for place in guarded)
-            drops = [drop for drop in found if drop is not None]
-            finding = self.finding(group, rule, drops)
+                runs = self.address_runs(flows, egress, segments)
+            finding = self.finding(group, rule, key, runs)
             if finding is not None:
                 yield finding
 
+    def segments(self, group: SecurityGroup) -> list[_Segment]:
+        """Return the sites where attachments carrying the group may sit, in subnet order,
+        as segments."""
+        attachments = self.usage.by_security_group[group.address]
+        certain = {a.subnets[0] for a in attachments if len(a.subnets) == 1}
+        segments: list[_Segment] = []
+        sites: list[_Site] = []
+        sure: list[_Site] = []
+        for address in self.usage.subnets_of_group(group.address):
+            site = self.site(address)
+            if site is None:
+                continue
+            if sites and site.guard is not sites[0].guard:
+                segments.append(_Segment(sites[0].guard, sites, sure))
+                sites, sure = [], []
+            sites.append(site)
+            if address in certain:
+                sure.append(site)
+        if sites:
+            segments.append(_Segment(sites[0].guard, sites, sure))
+        return segments
+
+    def site(self, address: str) -> _Site | None:
+        """Return the subnet of this address with its guard, None when the model lacks it or
+        one of its NACLs."""
+        if address in self._sites:
+            return self._sites[address]
+        subnet = self.network.subnets.get(address)
+        found = None
+        if subnet is not None:
+            guard = self.guard(subnet)
+            if guard is not None:
+                found = _Site(subnet, guard, self.space.ranges(subnet))
+        self._sites[address] = found
+        return found
+
     def guard(self, subnet: Subnet) -> _Guard | None:
         """Return the subnet's NACLs, None when one of them is not in the model."""
-        if subnet.address not in self._guards:
-            nacls = tuple(self.network.nacls[n] for n in subnet.nacls if n in self.network.nacls)
-            guard = None
-            if nacls and len(nacls) == len(subnet.nacls):
-                ingress, egress = (
-                    tuple(
-                        (self.flows.nacl_token(n, out), self.flows.nacl_token(n, not out))
-                        for n in nacls
-                    )
-                    for out in (False, True)
+        nacls = tuple(self.network.nacls[n] for n in subnet.nacls if n in self.network.nacls)
+        if not nacls or len(nacls) != len(subnet.nacls):
+            return None
+        window = family_window(subnet)
+        guard = self._alike.get((subnet.nacls, window))
+        if guard is None:
+            ingress, egress = (
+                tuple(
+                    (self.flows.nacl_token(n, out), self.flows.nacl_token(n, not out))
+                    for n in nacls
                 )
-                guard = _Guard(nacls, (ingress, egress), family_window(subnet))
-            self._guards[subnet.address] = guard
-        return self._guards[subnet.address]
+                for out in (False, True)
+            )
+            guard = self._alike[(subnet.nacls, window)] = _Guard(nacls, (ingress, egress), window)
+        return guard
+
+    def peer_runs(
+        self, group: SecurityGroup, rule: SgRule, egress: bool, segments: list[_Segment]
+    ) -> list[_Run]:
+        """Return what each subnet's NACL drops of a rule whose peer is a security group,
+        leaving out subnets that none of its traffic crosses the boundary of."""
+        peers = self.peer_flows(group, rule)
+        runs: list[_Run] = []
+        for segment in segments:
+            for alone in segment.alone():
+                seen = self.peer_drop(peers, egress, alone.sites[0])
+                if seen is not None:
+                    runs.append((alone, seen))
+        return runs
 
     def peer_drop(
-        self,
-        group: SecurityGroup,
-        rule: SgRule,
-        subnet: Subnet,
-        guard: _Guard,
-        certain_placement: bool,
-    ) -> _Drop | None:
-        """Return what the subnet's NACL drops of a rule whose peer is a security group, None
-        if the rule has no traffic crossing the subnet boundary."""
-        parts = self.peer_flows(group, rule, subnet)
+        self, peers: list[tuple[str, FlowSet]], egress: bool, site: _Site
+    ) -> _Seen | None:
+        """Return what the subnet's NACL drops of a rule whose peer is a security group, from
+        `peer_flows`; None if the rule has no traffic crossing the subnet boundary."""
+        subnet = site.subnet
+        # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
+        parts = [
+            crossing
+            for address, flows in peers
+            if address != site.address and (crossing := self.space.crossing(flows, subnet))
+        ]
         if not parts:
             return None
-        egress = rule.direction == "egress"
         definite = FlowSet.empty()
         for flows in parts:
-            surely, _ = self.verdict(flows, guard, egress)
+            surely, _ = self.verdict(flows, site.guard, egress)
             definite = definite | for_every_address(surely, flows)
-        return _Drop(
-            subnet,
-            guard,
-            FlowSet.union_all(parts),
-            definite,
-            FlowSet.empty(),
-            certain_placement,
-        )
+        return _Seen.whole(_Cut(FlowSet.union_all(parts), definite, FlowSet.empty()))
 
-    def address_drop(
-        self,
-        rule_flows: FlowSet,
-        egress: bool,
-        subnet: Subnet,
-        guard: _Guard,
-        certain_placement: bool,
-    ) -> _Drop | None:
-        """Return what the subnet's NACL drops of the flows of a rule whose peer is addresses
-        (CIDRs, prefix lists), None if none of them cross the subnet boundary."""
-        # Subnets alike in families and NACL entries share one answer for the rule: a single
-        # lookup per (rule, subnet) instead of one per step.
-        key = (rule_flows, guard.window, guard.keys[egress], egress)
-        judged = self._judged.get(key)
-        if judged is None:
-            # R-CIDR-2: not a family the subnet has no address in.
-            windowed = self.space.in_families(rule_flows, subnet)
-            judged = self._judged[key] = (windowed, *self.verdict(windowed, guard, egress))
-        flows, definite, possible = judged
-        space = self.space
-        if not space.touches(flows, subnet):
-            return _Drop(subnet, guard, flows, definite, possible, certain_placement)
-        # R-NACL-12: traffic inside the subnet is not filtered; leave its addresses out.
-        crossing = flows - space.own(subnet)
-        if not crossing:
-            return None
-        # A wholly dropped rule (`verdict` hands back `flows` itself) needs no second subtraction.
-        return _Drop(
-            subnet,
-            guard,
-            crossing,
-            crossing if definite is flows else space.outside(definite, subnet),
-            space.outside(possible, subnet),
-            certain_placement,
-            (definite, possible),
-        )
-
-    def peer_flows(self, group: SecurityGroup, rule: SgRule, subnet: Subnet) -> list[FlowSet]:
-        """Return the flows of a rule with a security-group peer crossing the subnet
-        boundary, one set per peer subnet (each to be judged for all its addresses)."""
-        out: list[FlowSet] = []
+    def peer_flows(self, group: SecurityGroup, rule: SgRule) -> list[tuple[str, FlowSet]]:
+        """Return each subnet where the security-group peer of a rule sits with the rule's
+        flows to or from its addresses (each to be judged for all of them)."""
+        out: list[tuple[str, FlowSet]] = []
         for peer in group_peer_subnets(rule, group.address, self.network, self.usage):
-            if peer.address == subnet.address:
-                continue
             cidrs = [c for c in (peer.ipv4_cidr, peer.ipv6_cidr) if c is not None]
             flows = FlowSet.union_all(
                 self.flows.sg_rule_flows(with_cidr_peer(rule, c), permissive=False) for c in cidrs
             )
-            # R-NACL-12: not the subnet's own addresses; R-CIDR-2: not a family it has none in.
-            crossing = self.space.crossing(flows, subnet)
-            if crossing:
-                out.append(crossing)
+            out.append((peer.address, flows))
         return out
+
+    def address_runs(
+        self, rule_flows: FlowSet, egress: bool, segments: list[_Segment]
+    ) -> list[_Run]:
+        """Return what each subnet's NACL drops of the flows of a rule whose peer is addresses
+        (CIDRs, prefix lists), leaving out subnets that none of them cross the boundary of."""
+        runs: list[_Run] = []
+        for segment in segments:
+            whole = self.cut(rule_flows, segment.guard, egress)
+            if not _meets(whole.cut.addresses()[0], segment.own):
+                runs.append((segment, whole))
+                continue
+            across = self.seen_across(whole, segment)
+            if across is not None:
+                runs.append((segment, across))
+                continue
+            for alone in segment.alone():
+                seen = self.seen_from(whole, alone.sites[0])
+                if seen is not None:
+                    runs.append((alone, seen))
+        return runs
+
+    def cut(self, rule_flows: FlowSet, guard: _Guard, egress: bool) -> _Seen:
+        """Return all of what the guard's NACLs drop of a rule's flows in its subnets'
+        families, one cut per distinct (flows, families, NACL entries)."""
+        key = (rule_flows, guard.window, guard.keys[egress], egress)
+        found = self._cuts.get(key)
+        if found is None:
+            # R-CIDR-2: not a family the subnet has no address in.
+            windowed = rule_flows & guard.window
+            cut = _Cut(windowed, *self.verdict(windowed, guard, egress))
+            found = self._cuts[key] = _Seen.whole(cut)
+        return found
+
+    def seen_across(self, whole: _Seen, segment: _Segment) -> _Seen | None:
+        """Return what every site of the segment sees of a cut (given `whole`) when that does
+        not depend on the site, else None."""
+        flows, definite, possible, alive = whole.cut.addresses()
+        # R-NACL-12: each site sees the cut less its own addresses. A set with an address
+        # beyond all of them keeps some flows whichever site's are taken out; a set with no
+        # flow keeps none.
+        if len(segment.sites) < 2 or any(
+            spans and not _outside(spans, segment.hull())
+            for spans in (flows, definite, possible, alive)
+        ):
+            return None
+        return _Seen(whole.cut, True, bool(definite), bool(possible), not alive)
+
+    def seen_from(self, whole: _Seen, site: _Site) -> _Seen | None:
+        """Return what one of the sites a cut was made for sees of it (given `whole`), None
+        when every flow of the cut lies inside the subnet."""
+        flows, definite, possible, alive = whole.cut.addresses()
+        own = site.own
+        if not _meets(flows, own):
+            return whole
+        # R-NACL-12: traffic inside the subnet is not filtered; its addresses are left out.
+        # They hold every protocol and port, so what is left of a set shows in its addresses.
+        if not _outside(flows, own):
+            return None
+        return _Seen(
+            whole.cut,
+            True,
+            _outside(definite, own),
+            _outside(possible, own),
+            not _outside(alive, own),
+        )
 
     def verdict(self, flows: FlowSet, guard: _Guard, egress: bool) -> tuple[FlowSet, FlowSet]:
         """Return the flows dropped under every candidate NACL even when read permissively
@@ -288,33 +485,23 @@ class _Judge:
             self._passed[key] = found
         return found
 
-    def blockers(self, drop: _Drop, dropped: FlowSet, whole: FlowSet | None, egress: bool) -> str:
-        """Return the NACL entries that drop the requests of `dropped`, or all their replies,
-        joined by ``; `` (each once).
-
-        `whole` is `dropped` before the subnet's own addresses were taken out, if that changed
-        it: an entry then counts when what it drops lies partly outside those addresses.
-        """
-        keys = drop.guard.keys[egress]
-        base = dropped if whole is None else whole
-        # Only the `whole` case depends on the subnet: the rest is one text for every subnet
-        # guarded alike, built once instead of once per (rule, subnet).
-        text_key = (base, keys, egress, None if whole is None else drop.subnet.address)
-        joined = self._blocker_texts.get(text_key)
-        if joined is None:
-            out: list[str] = []
-            for nacl, tokens in zip(drop.guard.nacls, keys, strict=True):
-                key = (base, tokens, egress)
-                found = self._blockers.get(key)
-                if found is None:
-                    found = self._blockers[key] = self.nacl_blockers(nacl, base, egress)
-                if whole is None:
-                    out.extend(text for text, _ in found)
-                else:
-                    own = self.space.ranges(drop.subnet)
-                    out.extend(text for text, spans in found if _beyond(spans, own))
-            joined = self._blocker_texts[text_key] = "; ".join(dict.fromkeys(out))
-        return joined
+    def blockers(
+        self, cut: _Cut, guard: _Guard, definite_only: bool, egress: bool
+    ) -> list[tuple[str, _Spans]]:
+        """Return the entries of the guard's NACLs that drop the requests of what `cut` shows
+        (`_Cut.shown`), or all their replies, each with the addresses of what it drops; once
+        per cut."""
+        found = cut.entries.get(definite_only)
+        if found is None:
+            shown = cut.shown(definite_only)
+            found = cut.entries[definite_only] = []
+            for nacl, tokens in zip(guard.nacls, guard.keys[egress], strict=True):
+                key = (shown, tokens, egress)
+                entries = self._blockers.get(key)
+                if entries is None:
+                    entries = self._blockers[key] = self.nacl_blockers(nacl, shown, egress)
+                found.extend(entries)
+        return found
 
     def nacl_blockers(self, nacl: Nacl, dropped: FlowSet, egress: bool) -> list[tuple[str, _Spans]]:
         """Return the entries of one NACL that drop `dropped` or all its replies, each with the
@@ -333,26 +520,82 @@ class _Judge:
                 out.append((text, _spans(decided & replies)))
         return out
 
-    def clause(self, drop: _Drop, blockers: str) -> tuple[tuple[Hop, ...], str]:
+    def blocker_text(
+        self, segment: _Segment, seen: _Seen, definite_only: bool, egress: bool
+    ) -> str | None:
+        """Return the NACL entries that drop what the segment's sites see of a cut, or all
+        its replies, joined by ``; `` (each once); once per cut for sites that see all of it.
+        None when the entries differ between the sites."""
+        cut = seen.cut
+        entries = self.blockers(cut, segment.guard, definite_only, egress)
+        if seen.inside:
+            # An entry counts when what it drops lies partly outside the subnet's addresses:
+            # for every site when it drops some address beyond all of them.
+            if len(segment.sites) == 1:
+                return _beyond_text(entries, segment.sites[0].ranges)
+            hull = segment.hull()
+            if not all(_outside(spans, hull) for _, spans in entries):
+                return None
+        text = cut.texts.get(definite_only)
+        if text is None:
+            text = cut.texts[definite_only] = "; ".join(dict.fromkeys(t for t, _ in entries))
+        return text
+
+    def shown(self, run: _Run, definite_only: bool, egress: bool) -> list[_Evidence]:
+        """Return the evidence of what the run's sites see: of its segment, or of each of its
+        sites alone when their blocking entries differ."""
+        segment, seen = run
+        text = self.blocker_text(segment, seen, definite_only, egress)
+        if text is not None:
+            return [self.evidence(segment, definite_only, text)]
+        entries = self.blockers(seen.cut, segment.guard, definite_only, egress)
+        return [
+            self.evidence(alone, definite_only, _beyond_text(entries, alone.sites[0].ranges))
+            for alone in segment.alone()
+            if alone.certain or not definite_only
+        ]
+
+    def evidence(self, segment: _Segment, certain_only: bool, blockers: str) -> _Evidence:
+        """Return the hops, message clauses and addresses of the segment's sites (the certain
+        ones only, or all) whose NACL drops traffic with `blockers`; once per segment."""
+        key = (certain_only, blockers)
+        found = segment.evidence.get(key)
+        if found is None:
+            hops: list[Hop] = []
+            clauses: list[str] = []
+            sites = segment.certain if certain_only else segment.sites
+            for site in sites:
+                site_hops, clause = self.clause(site, blockers)
+                hops.extend(site_hops)
+                clauses.append(clause)
+            found = segment.evidence[key] = _Evidence(
+                tuple(hops),
+                tuple(clauses),
+                tuple(site.address for site in sites),
+                tuple(n.address for n in segment.guard.nacls) if sites else (),
+                {},
+            )
+        return found
+
+    def clause(self, site: _Site, blockers: str) -> tuple[tuple[Hop, ...], str]:
         """Return the evidence hops (subnet, then each NACL with its blocking entries) and the
         message clause of one subnet's drop."""
         # Rules dropped in one subnet mostly share its blocking entries: the hops and words
         # are built once per (subnet, entries) rather than once per (rule, subnet).
-        key = (drop.subnet.address, blockers)
+        key = (site.address, blockers)
         found = self._clauses.get(key)
         if found is None:
-            names = ", ".join(n.address for n in drop.guard.nacls)
+            names = ", ".join(n.address for n in site.guard.nacls)
             hops = (
-                Hop(hop=drop.subnet.address, detail=f"NACL {names}"),
-                *(Hop(hop=n.address, detail=blockers) for n in drop.guard.nacls),
+                Hop(hop=site.address, detail=f"NACL {names}"),
+                *(Hop(hop=n.address, detail=blockers) for n in site.guard.nacls),
             )
-            clause = f"NACL {names} of {drop.subnet.address} ({blockers})"
+            clause = f"NACL {names} of {site.address} ({blockers})"
             found = self._clauses[key] = (hops, clause)
         return found
 
     def traffic(self, flows: FlowSet) -> _Traffic:
-        """Return `protocol_groups(flows)`, the ports of each and their words, once per
-        distinct set."""
+        """Return how a finding shows `flows`, once per distinct set."""
         found = self._traffic.get(flows)
         if found is None:
             groups = protocol_groups(flows)
@@ -360,92 +603,172 @@ class _Judge:
             words = "; ".join(
                 describe_traffic(g.label, p, g.excluded) for g, p in zip(groups, ports, strict=True)
             )
-            found = self._traffic[flows] = _Traffic(groups, ports, words)
+            sources = flows.cidrs()
+            found = self._traffic[flows] = _Traffic(
+                groups, ports, words, tuple(sources), describe_cidrs(sources)
+            )
         return found
 
-    def describe_cidrs(self, cidrs: list[str]) -> str:
-        """Return `describe_cidrs(cidrs)`, once per distinct list."""
-        key = tuple(cidrs)
-        found = self._described.get(key)
+    def dropped(self, shown: list[_Run], definite_only: bool) -> FlowSet:
+        """Return the union of what the shown sites see of their cuts (`_Cut.shown`).
+
+        A site `inside` a cut sees the cut's less its own addresses, so the sites of one cut
+        see together the cut's less the addresses common to all of them (all of it once one
+        of them is not `inside`).
+        """
+        if len(shown) == 1 and not shown[0][1].inside:
+            return shown[0][1].cut.shown(definite_only)
+        common: dict[_Cut, FlowSet | None] = {}
+        for segment, seen in shown:
+            cut = seen.cut
+            if not seen.inside:
+                common[cut] = None
+            elif cut not in common:
+                common[cut] = segment.common(definite_only)
+            elif (inside := common[cut]) is not None:
+                common[cut] = inside & segment.common(definite_only)
+        return FlowSet.union_all(
+            cut.shown(definite_only) if inside is None else cut.shown(definite_only) - inside
+            for cut, inside in common.items()
+        )
+
+    def related(self, group: SecurityGroup, origin: str, evidence: _Evidence) -> tuple[str, ...]:
+        """Return the group, the subnets of `evidence`, their NACLs and the attachments of the
+        group in them, each once and without the rule's `origin`; once per origin."""
+        found = evidence.related.get(origin)
         if found is None:
-            found = self._described[key] = describe_cidrs(cidrs)
+            users = self.usage.by_security_group[group.address]
+            shown = set(evidence.subnets)
+            related = dict.fromkeys(
+                (
+                    group.address,
+                    *evidence.subnets,
+                    *evidence.nacls,
+                    *(a.resource for a in users if not shown.isdisjoint(a.subnets)),
+                )
+            )
+            related.pop(origin, None)
+            found = evidence.related[origin] = tuple(related)
         return found
 
-    def cidrs(self, flows: FlowSet) -> list[str]:
-        """Return `flows.cidrs()`, once per distinct set."""
-        found = self._cidrs.get(flows)
+    def described(
+        self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...]
+    ) -> tuple[str, str]:
+        """Return `describe_sg_rule(rule, group.address)` and the end of the finding's
+        fingerprint, once per distinct rule; `key` is the rule's `signature`."""
+        origin = None if rule.origin in ("", group.address) else rule.origin
+        memo = (rule.direction, key, origin)
+        found = self._described.get(memo)
         if found is None:
-            found = self._cidrs[flows] = flows.cidrs()
+            found = self._described[memo] = (
+                describe_sg_rule(rule, group.address),
+                f"|{rule.direction}|{key}",
+            )
         return found
 
-    def finding(self, group: SecurityGroup, rule: SgRule, drops: list[_Drop]) -> Finding | None:
-        """Return the rule's finding from what each subnet's NACL drops, if anything shows."""
-        definite = [d for d in drops if d.definite and d.certain_placement]
-        shown = definite or [d for d in drops if d.definite or d.possible]
+    def finding(
+        self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...], runs: list[_Run]
+    ) -> Finding | None:
+        """Return the rule's finding from what each subnet's NACL drops, if anything shows;
+        `key` is the rule's `signature`."""
+        definite = [run for run in runs if run[1].definite and run[0].certain]
+        shown = definite or [run for run in runs if run[1].definite or run[1].possible]
         if not shown:
             return None
-        certainty: Certainty = "definite" if definite else "possible"
-        parts = {
-            d.subnet.address: d.definite if definite else d.definite | d.possible for d in shown
-        }
-        dropped = FlowSet.union_all(parts.values())
-        wholly = all(d.definite == d.flows for d in drops)
+        sure = bool(definite)
+        wholly = all(seen.dead for _, seen in runs)
         egress = rule.direction == "egress"
-        if egress and not (wholly and definite):
+        if egress and not (wholly and sure):
             return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
-        described = describe_sg_rule(rule, group.address)
+        described, tail = self.described(group, rule, key)
+        parts = [part for run in shown for part in self.shown(run, sure, egress)]
+        evidence = parts[0] if len(parts) == 1 else _joined(parts)
+        count = len(evidence.clauses)
+        more = f" and {count - _SHOWN} more subnets" if count > _SHOWN else ""
+        traffic = self.traffic(self.dropped(shown, sure))
+        groups = traffic.groups
         label = protocol_label(rule.protocol)
-        hops = [Hop(hop=group.address, detail=described)]
-        clauses: list[str] = []
-        for drop in shown:
-            whole = None
-            if drop.whole is not None:
-                whole = drop.whole[0] if definite else drop.whole[0] | drop.whole[1]
-            blockers = self.blockers(drop, parts[drop.subnet.address], whole, egress)
-            drop_hops, clause = self.clause(drop, blockers)
-            hops.extend(drop_hops)
-            clauses.append(clause)
-        more = f" and {len(clauses) - _SHOWN} more subnets" if len(clauses) > _SHOWN else ""
-        groups, ports, traffic = self.traffic(dropped)
-        sources = self.cidrs(dropped)
-        side = "to" if egress else "from"
-        users = self.usage.by_security_group[group.address]
-        related = (
-            group.address,
-            *parts,
-            *(n.address for d in shown for n in d.guard.nacls),
-            *(a.resource for a in users if any(s in parts for s in a.subnets)),
-        )
         return make_finding(
             "TFV301",
             resource=rule.origin or group.address,
             severity=Severity.MEDIUM if wholly else Severity.LOW,
-            certainty=certainty,
+            certainty="definite" if sure else "possible",
             message=(
                 f"{described} of {group.address} is {'dead' if wholly else 'partly dead'}:"
-                f" {traffic} {side} {self.describe_cidrs(sources)} is dropped by"
-                f" {'; '.join(clauses[:_SHOWN])}{more}; allow it in the NACL or narrow the rule"
+                f" {traffic.words} {'to' if egress else 'from'} {traffic.peers} is dropped by"
+                f" {'; '.join(evidence.clauses[:_SHOWN])}{more}; allow it in the NACL or narrow"
+                " the rule"
                 f" ({'C-1' if wholly else 'C-2'})"
             ),
-            related=tuple(_without(dict.fromkeys(related), rule.origin)),
+            related=self.related(group, rule.origin, evidence),
             protocol=label,
-            ports=ports[0] if len(groups) == 1 and groups[0].label == label else None,
-            sources=tuple(sources),
-            path=tuple(hops),
+            ports=traffic.ports[0] if len(groups) == 1 and groups[0].label == label else None,
+            sources=traffic.sources,
+            path=(Hop(hop=group.address, detail=described), *evidence.hops),
             location=rule.location or self.network.locations.get(rule.origin or group.address),
-            fingerprint_extra=f"{group.address}|{rule.direction}|{signature(rule)}",
+            fingerprint_extra=f"{group.address}{tail}",
         )
 
 
-def _without(keys: dict[str, None], key: str) -> dict[str, None]:
-    """Return `keys` after removing `key` from it, if there."""
-    keys.pop(key, None)
-    return keys
+def _joined(parts: list[_Evidence]) -> _Evidence:
+    """Return the evidence of several sets of sites, in order."""
+    return _Evidence(
+        tuple(hop for part in parts for hop in part.hops),
+        tuple(clause for part in parts for clause in part.clauses),
+        tuple(subnet for part in parts for subnet in part.subnets),
+        tuple(dict.fromkeys(nacl for part in parts for nacl in part.nacls)),
+        {},
+    )
 
 
 def _spans(flows: FlowSet) -> _Spans:
     """Return the address ranges of `flows` per family."""
     return {family: flows.addresses(family) for family in flows.families()}
+
+
+def _shared(first: _Spans, second: _Spans) -> _Spans:
+    """Return the ranges of the addresses in both `first` and `second`."""
+    out: _Spans = {}
+    for family, ranges in first.items():
+        both = [
+            (max(lo, other_lo), min(hi, other_hi))
+            for lo, hi in ranges
+            for other_lo, other_hi in second.get(family, ())
+            if lo <= other_hi and other_lo <= hi
+        ]
+        if both:
+            out[family] = both
+    return out
+
+
+def _meets(spans: _Spans, own: _Spans) -> bool:
+    """Return True if some address of `spans` lies in the ranges `own`."""
+    for family, ranges in spans.items():
+        for first, last in own.get(family, ()):
+            for lo, hi in ranges:
+                if lo <= last and first <= hi:
+                    return True
+    return False
+
+
+def _outside(spans: _Spans, own: _Spans) -> bool:
+    """Return True if some address of `spans` lies outside the ranges `own` (merged ranges,
+    as `FlowSet.addresses` gives them)."""
+    for family, ranges in spans.items():
+        inside = own.get(family, ())
+        for lo, hi in ranges:
+            for first, last in inside:
+                if first <= lo and hi <= last:
+                    break
+            else:
+                return True
+    return False
+
+
+def _beyond_text(entries: list[tuple[str, _Spans]], subnet_ranges: OwnRanges) -> str:
+    """Return the texts of the `entries` whose addresses lie partly outside a subnet's CIDRs
+    (`_beyond`), joined by ``; `` (each once)."""
+    return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, subnet_ranges)))
 
 
 def _beyond(spans: _Spans, subnet_ranges: OwnRanges) -> bool:

@@ -51,9 +51,13 @@ def find_redundant_sg_rules(network: Network, flows: FlowCache) -> list[Finding]
     covered: _Covered = {}
     for address in sorted(network.security_groups):
         group = network.security_groups[address]
-        for direction in ("ingress", "egress"):
-            rules = [r for r in group.rules if r.direction == direction]
-            findings.extend(_direction(network, flows, group, rules, covered))
+        by_direction: dict[str, list[SgRule]] = {"ingress": [], "egress": []}
+        for rule in group.rules:
+            by_direction[rule.direction].append(rule)
+        for rules in by_direction.values():
+            # A rule alone in its direction neither repeats nor is covered by another.
+            if len(rules) > 1:
+                findings.extend(_direction(network, flows, group, rules, covered))
     return findings
 
 
@@ -111,7 +115,7 @@ def _direction(
         if not entry.covering or entry.rule.unknowns or entry.peer is None or not entry.strict:
             continue
         others = [e for e in entries if e is not entry and e.covering and e.peer == entry.peer]
-        if _is_covered(entry.strict, frozenset(e.strict for e in others), covered):
+        if others and _is_covered(entry.strict, frozenset(e.strict for e in others), covered):
             entry.covering = False
             covers = [e.rule for e in others if not e.strict.isdisjoint(entry.strict)]
             yield _redundant(network, group, entry, covers)
