@@ -9,6 +9,8 @@ import jsonschema
 import pytest
 from report_helpers import BASTION, BROKEN, SHADOWED, WEB, sample_report
 
+from tfvpc.findings import Finding, Hop, make_finding
+from tfvpc.model import Location
 from tfvpc.report import json_report
 
 
@@ -115,3 +117,34 @@ def test_the_shipped_schema_rejects_a_broken_finding(
     document["findings"][0]["ports"] = [[22]]
     with pytest.raises(jsonschema.ValidationError):
         validator.validate(document)
+
+
+def _standard_text(rendered: str) -> str:
+    """Return what json.dumps(indent=2, ensure_ascii=False) writes for the same document."""
+    return json.dumps(json.loads(rendered), indent=2, ensure_ascii=False) + "\n"
+
+
+ODD = make_finding(
+    "TFV301",
+    resource='aws_security_group.q"uoted\\',
+    message="bloqué — \u2028 tab\there\nnew line",
+    related=(),
+    protocol="udp",
+    ports=((53, 53), (1024, 65535)),
+    sources=(),
+    path=(Hop(hop="aws_network_acl.é"), Hop(hop="x", detail="")),
+    location=Location(file="modules/ñet/main.tf", line=None),
+)
+
+
+@pytest.mark.parametrize(
+    "findings",
+    [(), (BASTION,), (SHADOWED,), (WEB, BROKEN), (ODD,), (BASTION, ODD, SHADOWED, WEB, BROKEN)],
+    ids=["empty", "traffic", "no-traffic", "two", "odd-text", "all"],
+)
+def test_text_is_exactly_the_standard_indented_json(findings: tuple[Finding, ...]) -> None:
+    """Nulls, empty lists, escapes and non-ASCII text are written as json.dumps writes them."""
+    report = sample_report().model_copy(update={"findings": findings})
+    rendered = json_report.render(report)
+    assert rendered == _standard_text(rendered)
+    assert len(json.loads(rendered)["findings"]) == len(findings)
