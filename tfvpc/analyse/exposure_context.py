@@ -27,7 +27,7 @@ from tfvpc.analyse.flows import TCP, NaclDecision, addresses_only, nacl_rule_flo
 from tfvpc.analyse.internet import internet_sources
 from tfvpc.analyse.routing import RoutingIndex
 from tfvpc.model import Nacl, Network, Node, RouteTable, SgRule, Subnet
-from tfvpc.space import Family, FlowSet
+from tfvpc.space import Family, FlowSet, parse_cidr
 
 _FAMILIES: tuple[Family, ...] = (4, 6)
 
@@ -114,6 +114,7 @@ class WalkContext:
         self._requests: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
         self._arrivals: dict[tuple[FlowSet, FlowSet], Arrival] = {}
         self._allowing: dict[tuple[str, bool, bool], _Allowing] = {}
+        self._alike: dict[tuple[str, bool], bool] = {}
         self._gates: dict[tuple[Placement, bool], tuple[list[Gate], Recorded]] = {}
         self._subnet_gates: dict[tuple[str, bool], tuple[list[Gate], Recorded]] = {}
         self._admissions: dict[tuple[tuple[str, ...], bool], Admission] = {}
@@ -225,14 +226,29 @@ class WalkContext:
         through)."""
         if nacl is None:
             return Gate(way, address, clients, FlowSet.universe(), (), ())
-        inbound = self.flows.nacl_allowed(nacl, False, permissive=permissive)
-        outbound = self._canonical(self.flows.nacl_allowed(nacl, True, permissive=permissive))
-        nacl_in = self.allowing(nacl, egress=False, permissive=permissive)
-        nacl_out = self.allowing(nacl, egress=True, permissive=permissive)
+        reading_in = permissive or self.readings_agree(nacl, egress=False)
+        reading_out = permissive or self.readings_agree(nacl, egress=True)
+        inbound = self.flows.nacl_allowed(nacl, False, permissive=reading_in)
+        outbound = self._canonical(self.flows.nacl_allowed(nacl, True, permissive=reading_out))
+        nacl_in = self.allowing(nacl, egress=False, permissive=reading_in)
+        nacl_out = self.allowing(nacl, egress=True, permissive=reading_out)
         for reasons, affected in (*nacl_in.doubts, *nacl_out.doubts):
             doubt(reasons, affected)
         reach = self.meet(clients, inbound)
         return Gate(way, address, reach, outbound, nacl_in.allows, nacl_out.allows)
+
+    def readings_agree(self, nacl: Nacl, *, egress: bool) -> bool:
+        """Return True if both readings decide the same flows for every entry of one direction
+        of a NACL, so that the strict one may share the permissive one's sets: an entry's flows
+        depend on the reading only through its unknowns or a CIDR that is not known."""
+        key = (nacl.address, egress)
+        found = self._alike.get(key)
+        if found is None:
+            found = self._alike[key] = all(
+                not rule.unknowns and parse_cidr(rule.cidr) is not None
+                for rule in self.flows.nacl_entries(nacl, egress)
+            )
+        return found
 
     def allowing(self, nacl: Nacl, *, egress: bool, permissive: bool) -> _Allowing:
         """Return the allow decisions of one direction of a NACL that decide something, and
