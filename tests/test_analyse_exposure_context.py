@@ -4,7 +4,7 @@ another's findings."""
 
 from __future__ import annotations
 
-from model_helpers import NACL, SUBNET, instance, nacl, public_network, subnet
+from model_helpers import NACL, SUBNET, instance, nacl, nacl_rule, public_network, subnet
 
 from tfvpc.analyse.exposure import find_exposures
 from tfvpc.analyse.exposure_context import WalkContext
@@ -56,3 +56,29 @@ def test_ambiguous_nacls_are_doubted_in_each_subnets_own_words() -> None:
     assert f"network ACL of {SUBNET} is ambiguous" in messages["aws_instance.bastion"]
     assert f"network ACL of {OTHER} is ambiguous" in messages["aws_instance.other"]
     assert OTHER not in messages["aws_instance.bastion"]
+
+
+def test_the_strict_reading_shares_the_sets_of_a_nacl_it_reads_alike() -> None:
+    context = WalkContext(public_network())
+    known = context.network.nacls[NACL]
+    assert context.readings_agree(known, egress=False)
+    first = context.network.subnets[SUBNET]
+    loose = context.gates(first, permissive=True)[0][0]
+    strict = context.gates(first, permissive=False)[0][0]
+    assert strict is not loose
+    assert strict.reach is loose.reach
+    assert strict.outbound is loose.outbound
+
+
+def test_a_nacl_entry_with_unknowns_or_an_unknown_cidr_is_read_twice() -> None:
+    doubted = nacl_rule(90, "deny", 6, ports=(22, 22), unknowns=("cidr_block is unknown",))
+    unknown_cidr = nacl_rule(90, "deny", 6, None, (22, 22))
+    for rule in (doubted, unknown_cidr):
+        network = public_network(nacl(ingress=(rule, nacl_rule(100, "allow", -1))))
+        context = WalkContext(network)
+        assert not context.readings_agree(network.nacls[NACL], egress=False)
+        assert context.readings_agree(network.nacls[NACL], egress=True)
+        first = network.subnets[SUBNET]
+        loose = context.gates(first, permissive=True)[0][0]
+        strict = context.gates(first, permissive=False)[0][0]
+        assert strict.reach != loose.reach
