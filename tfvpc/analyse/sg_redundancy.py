@@ -35,6 +35,14 @@ _ADDRESS_PEERS = ("address",)
 _Covered = dict[tuple[FlowSet, frozenset[FlowSet]], bool]
 """Whether a rule's flows lie within the union of other rules' flows, by their values."""
 
+_Verdict = tuple[tuple[bool, int, tuple[int, ...], int], ...]
+"""What a direction's rules are found to be, in the order of the findings: (duplicate, the
+rule's index, the indices of the rules it repeats or that cover it, the copy's number)."""
+
+_ITSELF = ("itself", None)
+"""A security-group peer naming the rule's own group, in `_content` (no peer kind is called
+so)."""
+
 
 @dataclass
 class _Entry:
@@ -42,13 +50,14 @@ class _Entry:
     peer: tuple[str, ...] | None
     """``("address",)`` for address peers, ``(kind, name)`` for symbolic ones, None if unknown."""
     strict: FlowSet
-    covering: bool = True
 
 
 def find_redundant_sg_rules(network: Network, flows: FlowCache) -> list[Finding]:
     """Return the TFV304 findings of every security group, by group address, ingress first."""
     findings: list[Finding] = []
     covered: _Covered = {}
+    # Groups written alike (one module per VPC) hold rules alike: judged once.
+    verdicts: dict[tuple[object, ...], _Verdict] = {}
     for address in sorted(network.security_groups):
         group = network.security_groups[address]
         by_direction: dict[str, list[SgRule]] = {"ingress": [], "egress": []}
@@ -56,9 +65,34 @@ def find_redundant_sg_rules(network: Network, flows: FlowCache) -> list[Finding]
             by_direction[rule.direction].append(rule)
         for rules in by_direction.values():
             # A rule alone in its direction neither repeats nor is covered by another.
-            if len(rules) > 1:
-                findings.extend(_direction(network, flows, group, rules, covered))
+            if len(rules) < 2:
+                continue
+            key = tuple(_content(rule, group) for rule in rules)
+            verdict = verdicts.get(key)
+            if verdict is None:
+                entries = [_entry(rule, group, network, flows) for rule in rules]
+                verdict = verdicts[key] = _judge(group, entries, covered)
+            if verdict:
+                findings.extend(_findings(network, flows, group, rules, verdict))
     return findings
+
+
+def _content(rule: SgRule, group: SecurityGroup) -> tuple[object, ...]:
+    """Return everything the verdict on a rule among its group's rules depends on, with the
+    group's own name left out: its `signature` and prefix-list entries, whether it has
+    unknowns and whether it is declared apart from the group."""
+    peer: tuple[object, ...] = (rule.peer_kind, rule.peer)
+    if rule.peer_kind == "security_group" and rule.peer == group.address:
+        peer = _ITSELF
+    return (
+        rule.protocol,
+        rule.from_port,
+        rule.to_port,
+        *peer,
+        rule.prefix_list_cidrs,
+        bool(rule.unknowns),
+        rule.origin not in ("", group.address),
+    )
 
 
 def signature(rule: SgRule) -> tuple[object, ...]:
@@ -93,32 +127,48 @@ def _entry(rule: SgRule, group: SecurityGroup, network: Network, flows: FlowCach
     )
 
 
-def _direction(
-    network: Network,
-    flows: FlowCache,
-    group: SecurityGroup,
-    rules: list[SgRule],
-    covered: _Covered,
-) -> Iterator[Finding]:
-    entries = [_entry(rule, group, network, flows) for rule in rules]
-    seen: dict[tuple[object, ...], _Entry] = {}
+def _judge(group: SecurityGroup, entries: list[_Entry], covered: _Covered) -> _Verdict:
+    """Return which of one direction's rules repeat another or are covered by others."""
+    verdict: list[tuple[bool, int, tuple[int, ...], int]] = []
+    seen: dict[tuple[object, ...], int] = {}
     # Of two identical rules the inline one is kept, the separate rule resource reported.
     copies: dict[tuple[object, ...], int] = {}
-    for entry in sorted(entries, key=lambda e: e.rule.origin not in ("", group.address)):
-        key = signature(entry.rule)
-        first = seen.setdefault(key, entry)
-        if first is not entry:
-            entry.covering = False
+    covering = [True] * len(entries)
+    apart = [e.rule.origin not in ("", group.address) for e in entries]
+    for index in sorted(range(len(entries)), key=lambda i: apart[i]):
+        key = signature(entries[index].rule)
+        first = seen.setdefault(key, index)
+        if first != index:
+            covering[index] = False
             copies[key] = copies.get(key, 0) + 1
-            yield _duplicate(network, group, entry, first.rule, copies[key])
-    for entry in entries:
-        if not entry.covering or entry.rule.unknowns or entry.peer is None or not entry.strict:
+            verdict.append((True, index, (first,), copies[key]))
+    for index, entry in enumerate(entries):
+        if not covering[index] or entry.rule.unknowns or entry.peer is None or not entry.strict:
             continue
-        others = [e for e in entries if e is not entry and e.covering and e.peer == entry.peer]
-        if others and _is_covered(entry.strict, frozenset(e.strict for e in others), covered):
-            entry.covering = False
-            covers = [e.rule for e in others if not e.strict.isdisjoint(entry.strict)]
-            yield _redundant(network, group, entry, covers)
+        others = [
+            other
+            for other, e in enumerate(entries)
+            if other != index and covering[other] and e.peer == entry.peer
+        ]
+        if others and _is_covered(
+            entry.strict, frozenset(entries[other].strict for other in others), covered
+        ):
+            covering[index] = False
+            covers = tuple(o for o in others if not entries[o].strict.isdisjoint(entry.strict))
+            verdict.append((False, index, covers, 0))
+    return tuple(verdict)
+
+
+def _findings(
+    network: Network, flows: FlowCache, group: SecurityGroup, rules: list[SgRule], verdict: _Verdict
+) -> Iterator[Finding]:
+    """Yield the findings of one direction's rules from the verdict on them."""
+    entries = [_entry(rule, group, network, flows) for rule in rules]
+    for duplicate, index, others, copy in verdict:
+        if duplicate:
+            yield _duplicate(network, group, entries[index], rules[others[0]], copy)
+        else:
+            yield _redundant(network, group, entries[index], [rules[o] for o in others])
 
 
 def _is_covered(strict: FlowSet, others: frozenset[FlowSet], covered: _Covered) -> bool:
