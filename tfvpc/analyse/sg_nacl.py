@@ -22,9 +22,8 @@ NACL; a drop that only the strict reading (or an ambiguous placement) gives is "
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
-from tfvpc.analyse.exposure_groups import PortRanges, ProtocolGroup, protocol_groups
+from tfvpc.analyse.exposure_groups import protocol_groups
 from tfvpc.analyse.exposure_text import (
     describe_nacl_rule,
     describe_sg_rule,
@@ -34,197 +33,31 @@ from tfvpc.analyse.exposure_text import (
 from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.peer_space import for_every_address, group_peer_subnets, with_cidr_peer
 from tfvpc.analyse.routing import family_window
+from tfvpc.analyse.sg_nacl_sites import (
+    Cut,
+    Evidence,
+    Guard,
+    NaclKey,
+    Run,
+    Seen,
+    Segment,
+    Site,
+    Spans,
+    Traffic,
+    beyond_text,
+    joined,
+    meets,
+    outside,
+    spans_of,
+)
 from tfvpc.analyse.sg_redundancy import signature
-from tfvpc.analyse.subnet_space import OwnRanges, SubnetSpace
+from tfvpc.analyse.subnet_space import SubnetSpace
 from tfvpc.analyse.usage import Usage
 from tfvpc.findings import Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, Network, SecurityGroup, SgRule, Subnet
-from tfvpc.space import PORT_MAX, PROTO_MAX, Family, FlowSet, describe_cidrs, merge_ranges
+from tfvpc.space import FlowSet, describe_cidrs
 
 _SHOWN = 3
-
-
-_NaclKey = tuple[tuple[int, int], ...]
-"""The entries of the candidate NACLs, both directions, as `FlowCache.nacl_token`s."""
-
-_Spans = dict[Family, list[tuple[int, int]]]
-"""Address ranges per family."""
-
-
-class _Guard:
-    """A subnet's candidate NACLs, their entries as `_NaclKey`s for rules of each direction
-    (ingress, egress), and the subnet's `family_window`: one object for the subnets of one
-    analysis guarded by the same NACLs in the same families, compared by identity."""
-
-    __slots__ = ("keys", "nacls", "window")
-
-    def __init__(
-        self, nacls: tuple[Nacl, ...], keys: tuple[_NaclKey, _NaclKey], window: FlowSet
-    ) -> None:
-        self.nacls = nacls
-        self.keys = keys
-        self.window = window
-
-
-class _Cut:
-    """What a guard's NACLs drop of some flows of a rule: the `flows` crossing the boundary of
-    the subnets guarded, the `definite` and `possible` drops among them, and whether every flow
-    is dropped for sure (`dead`).
-
-    For an address peer one cut serves every subnet guarded alike (`_Judge.cut`). The blocking
-    entries and their text for a finding showing a cut are kept on it (`entries`, `texts`, by
-    whether the finding shows definite drops only); memos key on cuts by identity.
-    """
-
-    __slots__ = ("dead", "definite", "entries", "flows", "loose", "possible", "spans", "texts")
-
-    def __init__(self, flows: FlowSet, definite: FlowSet, possible: FlowSet) -> None:
-        self.flows = flows
-        self.definite = definite
-        self.possible = possible
-        self.loose = definite | possible
-        self.dead = definite == flows
-        self.entries: dict[bool, list[tuple[str, _Spans]]] = {}
-        self.texts: dict[bool, str] = {}
-        self.spans: tuple[_Spans, _Spans, _Spans, _Spans] | None = None
-
-    def shown(self, definite_only: bool) -> FlowSet:
-        """Return the drops a finding shows: the definite ones, or every one."""
-        return self.definite if definite_only else self.loose
-
-    def addresses(self) -> tuple[_Spans, _Spans, _Spans, _Spans]:
-        """Return the address ranges of `flows`, `definite`, `possible` and of the flows not
-        dropped for sure."""
-        if self.spans is None:
-            sets = (self.flows, self.definite, self.possible, self.flows - self.definite)
-            self.spans = (_spans(sets[0]), _spans(sets[1]), _spans(sets[2]), _spans(sets[3]))
-        return self.spans
-
-
-class _Seen(NamedTuple):
-    """What a subnet sees of a cut: all of it, or, when `inside`, the cut less the subnet's own
-    addresses (R-NACL-12); and whether that holds some `definite` drop, some `possible` one,
-    and every flow dropped for sure (`dead`)."""
-
-    cut: _Cut
-    inside: bool
-    definite: bool
-    possible: bool
-    dead: bool
-
-    @staticmethod
-    def whole(cut: _Cut) -> _Seen:
-        """Return all of `cut`."""
-        return _Seen(cut, False, bool(cut.definite), bool(cut.possible), cut.dead)
-
-
-class _Site:
-    """A subnet of one analysis with a known guard and its own addresses, as
-    `SubnetSpace.ranges` (`ranges`) and merged per family (`own`)."""
-
-    __slots__ = ("address", "guard", "own", "ranges", "subnet")
-
-    def __init__(self, subnet: Subnet, guard: _Guard, ranges: OwnRanges) -> None:
-        self.subnet = subnet
-        self.address = subnet.address
-        self.guard = guard
-        self.ranges = ranges
-        self.own: _Spans = {
-            family: merge_ranges((lo, hi) for kind, lo, hi in ranges if kind == family)
-            for family in dict.fromkeys(family for family, _, _ in ranges)
-        }
-
-
-class _Evidence(NamedTuple):
-    """What a finding shows of some sites whose NACLs drop its traffic with the same entries:
-    the path's hops, the message's clauses, the subnets, and their NACLs (each once); and the
-    finding's related addresses, kept per rule origin (`_Judge.related`)."""
-
-    hops: tuple[Hop, ...]
-    clauses: tuple[str, ...]
-    subnets: tuple[str, ...]
-    nacls: tuple[str, ...]
-    related: dict[str, tuple[str, ...]]
-
-
-class _Segment:
-    """Sites of a group behind one guard, consecutive in subnet order, with those where an
-    attachment carrying the group certainly sits (`certain`); the own address ranges of all
-    (`own`, unmerged) and per family the one range spanning them (`hull`). A single site of a
-    longer segment is a segment of its own (`alone`).
-
-    What a finding shows of the segment is kept on it, per (certain sites only, blocking
-    entries), so that the rules of the group that meet the same entries share it.
-    """
-
-    __slots__ = ("_alone", "_common", "_hull", "certain", "evidence", "guard", "own", "sites")
-
-    def __init__(self, guard: _Guard, sites: list[_Site], certain: list[_Site]) -> None:
-        self.guard = guard
-        self.sites = sites
-        self.certain = certain
-        self.own: _Spans = {}
-        for site in sites:
-            for family, ranges in site.own.items():
-                self.own.setdefault(family, []).extend(ranges)
-        self._hull: _Spans | None = None
-        self.evidence: dict[tuple[bool, str], _Evidence] = {}
-        self._alone: list[_Segment] | None = None
-        self._common: dict[bool, FlowSet] = {}
-
-    def hull(self) -> _Spans:
-        """Return per family the one range spanning the own addresses of all the sites."""
-        if self._hull is None:
-            self._hull = {
-                family: [(min(lo for lo, _ in ranges), max(hi for _, hi in ranges))]
-                for family, ranges in self.own.items()
-            }
-        return self._hull
-
-    def common(self, certain_only: bool) -> FlowSet:
-        """Return the own addresses that all the sites (the certain ones only, or all)
-        share."""
-        found = self._common.get(certain_only)
-        if found is None:
-            sites = self.certain if certain_only else self.sites
-            shared = sites[0].own
-            for site in sites[1:]:
-                shared = _shared(shared, site.own)
-            found = self._common[certain_only] = FlowSet.union_all(
-                FlowSet.box(family, (0, PROTO_MAX), span, (0, PORT_MAX))
-                for family, spans in shared.items()
-                for span in spans
-            )
-        return found
-
-    def alone(self) -> list[_Segment]:
-        """Return a segment for each site, in order."""
-        if self._alone is None:
-            if len(self.sites) == 1:
-                self._alone = [self]
-            else:
-                self._alone = [
-                    _Segment(self.guard, [site], [site] if site in self.certain else [])
-                    for site in self.sites
-                ]
-        return self._alone
-
-
-_Run = tuple[_Segment, _Seen]
-"""Sites of a segment that see the same of a cut."""
-
-
-class _Traffic(NamedTuple):
-    """A set of dropped flows as a finding shows it."""
-
-    groups: list[ProtocolGroup]
-    ports: list[PortRanges | None]
-    """`ProtocolGroup.ports()` of each group."""
-    words: str
-    sources: tuple[str, ...]
-    """The addresses of the flows as CIDRs."""
-    peers: str
-    """`sources` in words (`describe_cidrs`)."""
 
 
 def find_sg_rules_blocked_by_nacl(
@@ -257,14 +90,14 @@ class _Judge:
         self.usage = usage
         self.flows = flows
         self.space = SubnetSpace()
-        self._sites: dict[str, _Site | None] = {}
-        self._alike: dict[tuple[tuple[str, ...], FlowSet], _Guard] = {}
-        self._verdicts: dict[tuple[FlowSet, _NaclKey, bool], tuple[FlowSet, FlowSet]] = {}
-        self._cuts: dict[tuple[FlowSet, FlowSet, _NaclKey, bool], _Seen] = {}
+        self._sites: dict[str, Site | None] = {}
+        self._alike: dict[tuple[tuple[str, ...], FlowSet], Guard] = {}
+        self._verdicts: dict[tuple[FlowSet, NaclKey, bool], tuple[FlowSet, FlowSet]] = {}
+        self._cuts: dict[tuple[FlowSet, FlowSet, NaclKey, bool], Seen] = {}
         self._passed: dict[tuple[FlowSet, FlowSet, FlowSet], FlowSet] = {}
-        self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, _Spans]]] = {}
+        self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, Spans]]] = {}
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
-        self._traffic: dict[FlowSet, _Traffic] = {}
+        self._traffic: dict[FlowSet, Traffic] = {}
         self._described: dict[tuple[object, ...], tuple[str, str]] = {}
 
     def group(self, group: SecurityGroup) -> Iterator[Finding]:
@@ -289,29 +122,29 @@ class _Judge:
             if finding is not None:
                 yield finding
 
-    def segments(self, group: SecurityGroup) -> list[_Segment]:
+    def segments(self, group: SecurityGroup) -> list[Segment]:
         """Return the sites where attachments carrying the group may sit, in subnet order,
         as segments."""
         attachments = self.usage.by_security_group[group.address]
         certain = {a.subnets[0] for a in attachments if len(a.subnets) == 1}
-        segments: list[_Segment] = []
-        sites: list[_Site] = []
-        sure: list[_Site] = []
+        segments: list[Segment] = []
+        sites: list[Site] = []
+        sure: list[Site] = []
         for address in self.usage.subnets_of_group(group.address):
             site = self.site(address)
             if site is None:
                 continue
             if sites and site.guard is not sites[0].guard:
-                segments.append(_Segment(sites[0].guard, sites, sure))
+                segments.append(Segment(sites[0].guard, sites, sure))
                 sites, sure = [], []
             sites.append(site)
             if address in certain:
                 sure.append(site)
         if sites:
-            segments.append(_Segment(sites[0].guard, sites, sure))
+            segments.append(Segment(sites[0].guard, sites, sure))
         return segments
 
-    def site(self, address: str) -> _Site | None:
+    def site(self, address: str) -> Site | None:
         """Return the subnet of this address with its guard, None when the model lacks it or
         one of its NACLs."""
         if address in self._sites:
@@ -321,11 +154,11 @@ class _Judge:
         if subnet is not None:
             guard = self.guard(subnet)
             if guard is not None:
-                found = _Site(subnet, guard, self.space.ranges(subnet))
+                found = Site(subnet, guard, self.space.ranges(subnet))
         self._sites[address] = found
         return found
 
-    def guard(self, subnet: Subnet) -> _Guard | None:
+    def guard(self, subnet: Subnet) -> Guard | None:
         """Return the subnet's NACLs, None when one of them is not in the model."""
         nacls = tuple(self.network.nacls[n] for n in subnet.nacls if n in self.network.nacls)
         if not nacls or len(nacls) != len(subnet.nacls):
@@ -340,16 +173,16 @@ class _Judge:
                 )
                 for out in (False, True)
             )
-            guard = self._alike[(subnet.nacls, window)] = _Guard(nacls, (ingress, egress), window)
+            guard = self._alike[(subnet.nacls, window)] = Guard(nacls, (ingress, egress), window)
         return guard
 
     def peer_runs(
-        self, group: SecurityGroup, rule: SgRule, egress: bool, segments: list[_Segment]
-    ) -> list[_Run]:
+        self, group: SecurityGroup, rule: SgRule, egress: bool, segments: list[Segment]
+    ) -> list[Run]:
         """Return what each subnet's NACL drops of a rule whose peer is a security group,
         leaving out subnets that none of its traffic crosses the boundary of."""
         peers = self.peer_flows(group, rule)
-        runs: list[_Run] = []
+        runs: list[Run] = []
         for segment in segments:
             for alone in segment.alone():
                 seen = self.peer_drop(peers, egress, alone.sites[0])
@@ -357,9 +190,7 @@ class _Judge:
                     runs.append((alone, seen))
         return runs
 
-    def peer_drop(
-        self, peers: list[tuple[str, FlowSet]], egress: bool, site: _Site
-    ) -> _Seen | None:
+    def peer_drop(self, peers: list[tuple[str, FlowSet]], egress: bool, site: Site) -> Seen | None:
         """Return what the subnet's NACL drops of a rule whose peer is a security group, from
         `peer_flows`; None if the rule has no traffic crossing the subnet boundary."""
         subnet = site.subnet
@@ -375,7 +206,7 @@ class _Judge:
         for flows in parts:
             surely, _ = self.verdict(flows, site.guard, egress)
             definite = definite | for_every_address(surely, flows)
-        return _Seen.whole(_Cut(FlowSet.union_all(parts), definite, FlowSet.empty()))
+        return Seen.whole(Cut(FlowSet.union_all(parts), definite, FlowSet.empty()))
 
     def peer_flows(self, group: SecurityGroup, rule: SgRule) -> list[tuple[str, FlowSet]]:
         """Return each subnet where the security-group peer of a rule sits with the rule's
@@ -389,15 +220,13 @@ class _Judge:
             out.append((peer.address, flows))
         return out
 
-    def address_runs(
-        self, rule_flows: FlowSet, egress: bool, segments: list[_Segment]
-    ) -> list[_Run]:
+    def address_runs(self, rule_flows: FlowSet, egress: bool, segments: list[Segment]) -> list[Run]:
         """Return what each subnet's NACL drops of the flows of a rule whose peer is addresses
         (CIDRs, prefix lists), leaving out subnets that none of them cross the boundary of."""
-        runs: list[_Run] = []
+        runs: list[Run] = []
         for segment in segments:
             whole = self.cut(rule_flows, segment.guard, egress)
-            if not _meets(whole.cut.addresses()[0], segment.own):
+            if not meets(whole.cut.addresses()[0], segment.own):
                 runs.append((segment, whole))
                 continue
             across = self.seen_across(whole, segment)
@@ -410,7 +239,7 @@ class _Judge:
                     runs.append((alone, seen))
         return runs
 
-    def cut(self, rule_flows: FlowSet, guard: _Guard, egress: bool) -> _Seen:
+    def cut(self, rule_flows: FlowSet, guard: Guard, egress: bool) -> Seen:
         """Return all of what the guard's NACLs drop of a rule's flows in its subnets'
         families, one cut per distinct (flows, families, NACL entries)."""
         key = (rule_flows, guard.window, guard.keys[egress], egress)
@@ -418,11 +247,11 @@ class _Judge:
         if found is None:
             # R-CIDR-2: not a family the subnet has no address in.
             windowed = rule_flows & guard.window
-            cut = _Cut(windowed, *self.verdict(windowed, guard, egress))
-            found = self._cuts[key] = _Seen.whole(cut)
+            cut = Cut(windowed, *self.verdict(windowed, guard, egress))
+            found = self._cuts[key] = Seen.whole(cut)
         return found
 
-    def seen_across(self, whole: _Seen, segment: _Segment) -> _Seen | None:
+    def seen_across(self, whole: Seen, segment: Segment) -> Seen | None:
         """Return what every site of the segment sees of a cut (given `whole`) when that does
         not depend on the site, else None."""
         flows, definite, possible, alive = whole.cut.addresses()
@@ -430,32 +259,32 @@ class _Judge:
         # beyond all of them keeps some flows whichever site's are taken out; a set with no
         # flow keeps none.
         if len(segment.sites) < 2 or any(
-            spans and not _outside(spans, segment.hull())
+            spans and not outside(spans, segment.hull())
             for spans in (flows, definite, possible, alive)
         ):
             return None
-        return _Seen(whole.cut, True, bool(definite), bool(possible), not alive)
+        return Seen(whole.cut, True, bool(definite), bool(possible), not alive)
 
-    def seen_from(self, whole: _Seen, site: _Site) -> _Seen | None:
+    def seen_from(self, whole: Seen, site: Site) -> Seen | None:
         """Return what one of the sites a cut was made for sees of it (given `whole`), None
         when every flow of the cut lies inside the subnet."""
         flows, definite, possible, alive = whole.cut.addresses()
         own = site.own
-        if not _meets(flows, own):
+        if not meets(flows, own):
             return whole
         # R-NACL-12: traffic inside the subnet is not filtered; its addresses are left out.
         # They hold every protocol and port, so what is left of a set shows in its addresses.
-        if not _outside(flows, own):
+        if not outside(flows, own):
             return None
-        return _Seen(
+        return Seen(
             whole.cut,
             True,
-            _outside(definite, own),
-            _outside(possible, own),
-            not _outside(alive, own),
+            outside(definite, own),
+            outside(possible, own),
+            not outside(alive, own),
         )
 
-    def verdict(self, flows: FlowSet, guard: _Guard, egress: bool) -> tuple[FlowSet, FlowSet]:
+    def verdict(self, flows: FlowSet, guard: Guard, egress: bool) -> tuple[FlowSet, FlowSet]:
         """Return the flows dropped under every candidate NACL even when read permissively
         (definite), and those dropped only under some candidate read strictly (possible)."""
         key = (flows, guard.keys[egress], egress)
@@ -486,10 +315,10 @@ class _Judge:
         return found
 
     def blockers(
-        self, cut: _Cut, guard: _Guard, definite_only: bool, egress: bool
-    ) -> list[tuple[str, _Spans]]:
+        self, cut: Cut, guard: Guard, definite_only: bool, egress: bool
+    ) -> list[tuple[str, Spans]]:
         """Return the entries of the guard's NACLs that drop the requests of what `cut` shows
-        (`_Cut.shown`), or all their replies, each with the addresses of what it drops; once
+        (`Cut.shown`), or all their replies, each with the addresses of what it drops; once
         per cut."""
         found = cut.entries.get(definite_only)
         if found is None:
@@ -503,25 +332,25 @@ class _Judge:
                 found.extend(entries)
         return found
 
-    def nacl_blockers(self, nacl: Nacl, dropped: FlowSet, egress: bool) -> list[tuple[str, _Spans]]:
+    def nacl_blockers(self, nacl: Nacl, dropped: FlowSet, egress: bool) -> list[tuple[str, Spans]]:
         """Return the entries of one NACL that drop `dropped` or all its replies, each with the
         addresses of what it drops."""
         side, back = ("outbound", "inbound") if egress else ("inbound", "outbound")
-        out: list[tuple[str, _Spans]] = []
+        out: list[tuple[str, Spans]] = []
         passed = dropped & self.flows.nacl_allowed(nacl, egress, permissive=True)
         refused = dropped - passed
         replies = self.flows.needed_replies(passed)
         for rule, decided in self.flows.nacl_decisions(nacl, egress, permissive=True):
             if rule.action == "deny" and not decided.isdisjoint(refused):
-                out.append((f"{side} {describe_nacl_rule(rule)}", _spans(decided & refused)))
+                out.append((f"{side} {describe_nacl_rule(rule)}", spans_of(decided & refused)))
         for rule, decided in self.flows.nacl_decisions(nacl, not egress, permissive=True):
             if rule.action == "deny" and not decided.isdisjoint(replies):
                 text = f"{back} {describe_nacl_rule(rule)} (every reply)"
-                out.append((text, _spans(decided & replies)))
+                out.append((text, spans_of(decided & replies)))
         return out
 
     def blocker_text(
-        self, segment: _Segment, seen: _Seen, definite_only: bool, egress: bool
+        self, segment: Segment, seen: Seen, definite_only: bool, egress: bool
     ) -> str | None:
         """Return the NACL entries that drop what the segment's sites see of a cut, or all
         its replies, joined by ``; `` (each once); once per cut for sites that see all of it.
@@ -532,16 +361,16 @@ class _Judge:
             # An entry counts when what it drops lies partly outside the subnet's addresses:
             # for every site when it drops some address beyond all of them.
             if len(segment.sites) == 1:
-                return _beyond_text(entries, segment.sites[0].ranges)
+                return beyond_text(entries, segment.sites[0].ranges)
             hull = segment.hull()
-            if not all(_outside(spans, hull) for _, spans in entries):
+            if not all(outside(spans, hull) for _, spans in entries):
                 return None
         text = cut.texts.get(definite_only)
         if text is None:
             text = cut.texts[definite_only] = "; ".join(dict.fromkeys(t for t, _ in entries))
         return text
 
-    def shown(self, run: _Run, definite_only: bool, egress: bool) -> list[_Evidence]:
+    def shown(self, run: Run, definite_only: bool, egress: bool) -> list[Evidence]:
         """Return the evidence of what the run's sites see: of its segment, or of each of its
         sites alone when their blocking entries differ."""
         segment, seen = run
@@ -550,12 +379,12 @@ class _Judge:
             return [self.evidence(segment, definite_only, text)]
         entries = self.blockers(seen.cut, segment.guard, definite_only, egress)
         return [
-            self.evidence(alone, definite_only, _beyond_text(entries, alone.sites[0].ranges))
+            self.evidence(alone, definite_only, beyond_text(entries, alone.sites[0].ranges))
             for alone in segment.alone()
             if alone.certain or not definite_only
         ]
 
-    def evidence(self, segment: _Segment, certain_only: bool, blockers: str) -> _Evidence:
+    def evidence(self, segment: Segment, certain_only: bool, blockers: str) -> Evidence:
         """Return the hops, message clauses and addresses of the segment's sites (the certain
         ones only, or all) whose NACL drops traffic with `blockers`; once per segment."""
         key = (certain_only, blockers)
@@ -568,7 +397,7 @@ class _Judge:
                 site_hops, clause = self.clause(site, blockers)
                 hops.extend(site_hops)
                 clauses.append(clause)
-            found = segment.evidence[key] = _Evidence(
+            found = segment.evidence[key] = Evidence(
                 tuple(hops),
                 tuple(clauses),
                 tuple(site.address for site in sites),
@@ -577,7 +406,7 @@ class _Judge:
             )
         return found
 
-    def clause(self, site: _Site, blockers: str) -> tuple[tuple[Hop, ...], str]:
+    def clause(self, site: Site, blockers: str) -> tuple[tuple[Hop, ...], str]:
         """Return the evidence hops (subnet, then each NACL with its blocking entries) and the
         message clause of one subnet's drop."""
         # Rules dropped in one subnet mostly share its blocking entries: the hops and words
@@ -594,7 +423,7 @@ class _Judge:
             found = self._clauses[key] = (hops, clause)
         return found
 
-    def traffic(self, flows: FlowSet) -> _Traffic:
+    def traffic(self, flows: FlowSet) -> Traffic:
         """Return how a finding shows `flows`, once per distinct set."""
         found = self._traffic.get(flows)
         if found is None:
@@ -604,13 +433,13 @@ class _Judge:
                 describe_traffic(g.label, p, g.excluded) for g, p in zip(groups, ports, strict=True)
             )
             sources = flows.cidrs()
-            found = self._traffic[flows] = _Traffic(
+            found = self._traffic[flows] = Traffic(
                 groups, ports, words, tuple(sources), describe_cidrs(sources)
             )
         return found
 
-    def dropped(self, shown: list[_Run], definite_only: bool) -> FlowSet:
-        """Return the union of what the shown sites see of their cuts (`_Cut.shown`).
+    def dropped(self, shown: list[Run], definite_only: bool) -> FlowSet:
+        """Return the union of what the shown sites see of their cuts (`Cut.shown`).
 
         A site `inside` a cut sees the cut's less its own addresses, so the sites of one cut
         see together the cut's less the addresses common to all of them (all of it once one
@@ -618,7 +447,7 @@ class _Judge:
         """
         if len(shown) == 1 and not shown[0][1].inside:
             return shown[0][1].cut.shown(definite_only)
-        common: dict[_Cut, FlowSet | None] = {}
+        common: dict[Cut, FlowSet | None] = {}
         for segment, seen in shown:
             cut = seen.cut
             if not seen.inside:
@@ -632,7 +461,7 @@ class _Judge:
             for cut, inside in common.items()
         )
 
-    def related(self, group: SecurityGroup, origin: str, evidence: _Evidence) -> tuple[str, ...]:
+    def related(self, group: SecurityGroup, origin: str, evidence: Evidence) -> tuple[str, ...]:
         """Return the group, the subnets of `evidence`, their NACLs and the attachments of the
         group in them, each once and without the rule's `origin`; once per origin."""
         found = evidence.related.get(origin)
@@ -667,7 +496,7 @@ class _Judge:
         return found
 
     def finding(
-        self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...], runs: list[_Run]
+        self, group: SecurityGroup, rule: SgRule, key: tuple[object, ...], runs: list[Run]
     ) -> Finding | None:
         """Return the rule's finding from what each subnet's NACL drops, if anything shows;
         `key` is the rule's `signature`."""
@@ -682,7 +511,7 @@ class _Judge:
             return None  # a NACL narrowing a broad egress rule is defense in depth (C-10)
         described, tail = self.described(group, rule, key)
         parts = [part for run in shown for part in self.shown(run, sure, egress)]
-        evidence = parts[0] if len(parts) == 1 else _joined(parts)
+        evidence = parts[0] if len(parts) == 1 else joined(parts)
         count = len(evidence.clauses)
         more = f" and {count - _SHOWN} more subnets" if count > _SHOWN else ""
         traffic = self.traffic(self.dropped(shown, sure))
@@ -708,80 +537,3 @@ class _Judge:
             location=rule.location or self.network.locations.get(rule.origin or group.address),
             fingerprint_extra=f"{group.address}{tail}",
         )
-
-
-def _joined(parts: list[_Evidence]) -> _Evidence:
-    """Return the evidence of several sets of sites, in order."""
-    return _Evidence(
-        tuple(hop for part in parts for hop in part.hops),
-        tuple(clause for part in parts for clause in part.clauses),
-        tuple(subnet for part in parts for subnet in part.subnets),
-        tuple(dict.fromkeys(nacl for part in parts for nacl in part.nacls)),
-        {},
-    )
-
-
-def _spans(flows: FlowSet) -> _Spans:
-    """Return the address ranges of `flows` per family."""
-    return {family: flows.addresses(family) for family in flows.families()}
-
-
-def _shared(first: _Spans, second: _Spans) -> _Spans:
-    """Return the ranges of the addresses in both `first` and `second`."""
-    out: _Spans = {}
-    for family, ranges in first.items():
-        both = [
-            (max(lo, other_lo), min(hi, other_hi))
-            for lo, hi in ranges
-            for other_lo, other_hi in second.get(family, ())
-            if lo <= other_hi and other_lo <= hi
-        ]
-        if both:
-            out[family] = both
-    return out
-
-
-def _meets(spans: _Spans, own: _Spans) -> bool:
-    """Return True if some address of `spans` lies in the ranges `own`."""
-    for family, ranges in spans.items():
-        for first, last in own.get(family, ()):
-            for lo, hi in ranges:
-                if lo <= last and first <= hi:
-                    return True
-    return False
-
-
-def _outside(spans: _Spans, own: _Spans) -> bool:
-    """Return True if some address of `spans` lies outside the ranges `own` (merged ranges,
-    as `FlowSet.addresses` gives them)."""
-    for family, ranges in spans.items():
-        inside = own.get(family, ())
-        for lo, hi in ranges:
-            for first, last in inside:
-                if first <= lo and hi <= last:
-                    break
-            else:
-                return True
-    return False
-
-
-def _beyond_text(entries: list[tuple[str, _Spans]], subnet_ranges: OwnRanges) -> str:
-    """Return the texts of the `entries` whose addresses lie partly outside a subnet's CIDRs
-    (`_beyond`), joined by ``; `` (each once)."""
-    return "; ".join(dict.fromkeys(t for t, spans in entries if _beyond(spans, subnet_ranges)))
-
-
-def _beyond(spans: _Spans, subnet_ranges: OwnRanges) -> bool:
-    """Return True if some address of `spans` lies outside a subnet's CIDRs, given as
-    `SubnetSpace.ranges`.
-
-    What a NACL does to a flow depends on its own client address only (R-NACL-1/11), so an
-    entry that drops some flows of a set drops flows of the set without the subnet's own
-    addresses exactly when some of what it drops lies outside them.
-    """
-    own = {family: (lo, hi) for family, lo, hi in subnet_ranges}
-    for family, ranges in spans.items():
-        inside = own.get(family)
-        if inside is None or ranges[0][0] < inside[0] or ranges[-1][1] > inside[1]:
-            return True
-    return False
