@@ -100,6 +100,7 @@ class Reach:
         self._cuts: dict[_ConnectKey, int | None] = {}
         self._cidrs: dict[FlowSet, str] = {}
         self._passing: dict[tuple[FlowSet, FlowSet], bool] = {}
+        self._replies: dict[tuple[FlowSet, FlowSet], FlowSet] = {}
         self.verdicts: dict[tuple[object, ...], tuple[Verdict | None, ...]] = {}
         """Per-analysis memo of the verdicts of a source kind, keyed by the source kind and
         everything its verdicts read."""
@@ -383,7 +384,11 @@ class Reach:
             return _NOTHING_IN
         sent = FlowSet.empty()
         if source is None or toward is None:
-            requests = admitted & clients
+            # A reply goes back to its request's address, and `clients` is open in protocol
+            # and port: the replies the requests from `clients` need are those of everything
+            # admitted, to `clients`. Far fewer boxes than the requests from, say, the internet.
+            if self._replies_out(admitted, target.outbound).isdisjoint(clients):
+                return _NO_REPLY_OUT
         elif not self._passes(source.outbound, admitted):
             # What is sent lies within the protocols and ports the target admits from anyone.
             return _NOTHING_OUT
@@ -393,8 +398,8 @@ class Reach:
             requests = requests & open_addresses(sent)
             if not requests:
                 return _NOTHING_OUT
-        if self.flows.needed_replies(requests).isdisjoint(target.outbound):
-            return _NO_REPLY_OUT
+            if self.flows.needed_replies(requests).isdisjoint(target.outbound):
+                return _NO_REPLY_OUT
         if source is not None and self.flows.needed_replies(sent).isdisjoint(source.inbound):
             return _NO_REPLY_IN
         return None
@@ -420,6 +425,15 @@ class Reach:
         found = self._cidrs.get(flows)
         if found is None:
             found = self._cidrs[flows] = cidrs(flows)
+        return found
+
+    def _replies_out(self, admitted: FlowSet, outbound: FlowSet) -> FlowSet:
+        """Return the replies some flow of `admitted` needs (R-NACL-11) that `outbound` lets
+        out, once per pair."""
+        key = (admitted, outbound)
+        found = self._replies.get(key)
+        if found is None:
+            found = self._replies[key] = self.flows.needed_replies(admitted) & outbound
         return found
 
     def _passes(self, outbound: FlowSet, inbound: FlowSet) -> bool:
