@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 
 import pytest
 
 from tfvpc import pipeline
+from tfvpc.analyse.indexes import NetworkIndexes
 from tfvpc.errors import InputError
 from tfvpc.findings import Finding
 from tfvpc.load.resources import LoadedInput, ResourceInstance
 from tfvpc.model import Location, Network
 
 Analyser = Callable[[Network], list[Finding]]
+"""A stand-in analyser: the model in, findings out (the shared indexes are not needed)."""
 Inputs = dict[str, LoadedInput | InputError]
 
 
@@ -46,10 +49,20 @@ def stand_in(monkeypatch: pytest.MonkeyPatch, *analysers: Analyser) -> Inputs:
 
     monkeypatch.setattr(pipeline, "load_input", load_input)
     monkeypatch.setattr(pipeline, "build_network", build_network)
-    monkeypatch.setattr(pipeline, "ANALYSERS", analysers)
+    set_analysers(monkeypatch, *analysers)
     return table
 
 
 def set_analysers(monkeypatch: pytest.MonkeyPatch, *analysers: Analyser) -> None:
     """Replace the analysers the pipeline runs."""
-    monkeypatch.setattr(pipeline, "ANALYSERS", analysers)
+    monkeypatch.setattr(pipeline, "ANALYSERS", tuple(_as_run(analyser) for analyser in analysers))
+
+
+def _as_run(analyser: Analyser) -> Callable[[Network, NetworkIndexes], list[Finding]]:
+    """Return `analyser` called as the pipeline calls analysers, under the same name."""
+
+    @wraps(analyser)
+    def run(network: Network, indexes: NetworkIndexes) -> list[Finding]:
+        return analyser(network)
+
+    return run

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tfvpc import __version__
+from tfvpc.analyse.indexes import NetworkIndexes
 from tfvpc.analyse.registry import ANALYSERS
 from tfvpc.aws import build_network
 from tfvpc.aws.catalogue import relevant_unmodelled
@@ -194,11 +195,12 @@ def _analyse_input(path: Path, settings: ScanSettings, log: Log) -> InputResult:
         log(f"{display}: {kind} is not modelled though it shapes network paths: {why}")
 
     findings = [_problem_finding(problem) for problem in loaded.problems]
+    indexes = NetworkIndexes(network)
     for analyser in ANALYSERS:
         name = getattr(analyser, "__name__", repr(analyser))
         started = perf_counter()
         try:
-            found = analyser(network)
+            found = analyser(network, indexes)
         except Exception as error:
             notes.append(
                 f"{display}: {ANALYSER_ERROR} {name} ({type(error).__name__}: {error}); "

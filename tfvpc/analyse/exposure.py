@@ -27,6 +27,7 @@ from tfvpc.analyse.exposure_evidence import (
 from tfvpc.analyse.exposure_groups import PortRanges, ProtocolGroup, protocol_groups
 from tfvpc.analyse.exposure_paths import Doubt, Entry, Walk, WalkContext, walk
 from tfvpc.analyse.exposure_text import describe_names, describe_traffic
+from tfvpc.analyse.indexes import NetworkIndexes
 from tfvpc.analyse.internet import source_cidrs
 from tfvpc.findings import Certainty, Finding, Severity, make_finding
 from tfvpc.model import Attachment, Network
@@ -79,9 +80,9 @@ WEB_PORTS: frozenset[int] = frozenset({80, 443})
 """tcp ports whose exposure alone is low: serving the web is usually the point."""
 
 
-def find_exposures(network: Network) -> list[Finding]:
+def find_exposures(network: Network, indexes: NetworkIndexes | None = None) -> list[Finding]:
     """Return the TFV101 findings of the network, sorted by resource, protocol and ports."""
-    context = WalkContext(network)
+    context = WalkContext(network, indexes)
     by_resource: dict[str, list[Attachment]] = {}
     addressable: set[str] = set()
     for _, attachment in sorted(network.attachments.items()):

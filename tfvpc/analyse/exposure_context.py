@@ -22,10 +22,9 @@ from tfvpc.analyse.exposure_subnets import (
     Way,
     placement,
 )
-from tfvpc.analyse.flow_cache import FlowCache
 from tfvpc.analyse.flows import TCP, NaclDecision, addresses_only, nacl_rule_flows
+from tfvpc.analyse.indexes import NetworkIndexes, indexes_for
 from tfvpc.analyse.internet import internet_sources
-from tfvpc.analyse.routing import RoutingIndex
 from tfvpc.model import Nacl, Network, Node, RouteTable, SgRule, Subnet
 from tfvpc.space import Family, FlowSet, parse_cidr
 
@@ -103,10 +102,11 @@ class WalkContext:
     each subnet's gates, each group set's admission, the internet gateways' edge-associated
     tables."""
 
-    def __init__(self, network: Network) -> None:
+    def __init__(self, network: Network, indexes: NetworkIndexes | None = None) -> None:
         self.network = network
-        self.routing = RoutingIndex(network)
-        self.flows = FlowCache(network)
+        shared = indexes_for(network, indexes)
+        self.routing = shared.routing
+        self.flows = shared.flows
         self._edges: dict[str, list[tuple[RouteTable, str]]] | None = None
         self._canon: dict[FlowSet, FlowSet] = {}
         self._clients: dict[tuple[str | None, bool, bool], FlowSet] = {}

@@ -1,9 +1,10 @@
-"""The flow sets of one network's NACLs and security groups, computed once per analysis.
+"""The flow sets of one network's NACLs and security groups, computed once per scanned input.
 
 Analysers ask the same questions many times: the flows a NACL allows, for every subnet it
 guards; the flows of a group's rules, for every attachment carrying it; the replies of the
-same requests. A `FlowCache` answers each once. It belongs to one analysis of one network and
-is dropped with it, so no answer outlives the analysis or crosses to another network.
+same requests. A `FlowCache` answers each once. It belongs to the analysis of one network
+(shared by its analysers through `indexes.NetworkIndexes`) and is dropped with it, so no
+answer outlives the scan of that input or crosses to another network.
 
 Keys are cheap values, never model objects (pydantic objects hash and compare field by field):
 model addresses, which are unique within a network, and the content a result depends on, so
@@ -68,7 +69,7 @@ def _content(rule: NaclRule) -> _RuleContent:
 
 
 class FlowCache:
-    """Memoised flow sets of `network` for one analysis; see the module docstring."""
+    """Memoised flow sets of `network` for the analysis of one input; see the module docstring."""
 
     def __init__(self, network: Network) -> None:
         self.network = network

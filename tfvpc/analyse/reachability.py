@@ -6,24 +6,25 @@ from __future__ import annotations
 
 from tfvpc.analyse.addressing import find_cidr_conflicts
 from tfvpc.analyse.blackholes import find_blackhole_routes
-from tfvpc.analyse.flow_cache import FlowCache
+from tfvpc.analyse.indexes import NetworkIndexes, indexes_for
 from tfvpc.analyse.public_subnets import find_public_subnets_without_route
-from tfvpc.analyse.routing import RoutingIndex
 from tfvpc.analyse.unreachable import find_unreachable_subnets
-from tfvpc.analyse.usage import usage_of
 from tfvpc.findings import Finding
 from tfvpc.model import Network
 
 
-def find_reachability_problems(network: Network) -> list[Finding]:
+def find_reachability_problems(
+    network: Network, indexes: NetworkIndexes | None = None
+) -> list[Finding]:
     """Return the TFV201-TFV204 findings of `network`, by rule id, then by resource address.
 
     Pure: the network is only read, and the order is deterministic.
     """
-    routing = RoutingIndex(network)
+    shared = indexes_for(network, indexes)
+    routing = shared.routing
     findings = [
-        *find_unreachable_subnets(network, routing, FlowCache(network)),
-        *find_public_subnets_without_route(network, routing, usage_of(network)),
+        *find_unreachable_subnets(network, routing, shared.flows),
+        *find_public_subnets_without_route(network, routing, shared.usage),
         *find_blackhole_routes(network, routing),
         *find_cidr_conflicts(network),
     ]

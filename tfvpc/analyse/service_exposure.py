@@ -29,6 +29,7 @@ from tfvpc.analyse.exposure_text import (
     describe_traffic,
 )
 from tfvpc.analyse.flows import TCP, UDP, addresses_only
+from tfvpc.analyse.indexes import NetworkIndexes
 from tfvpc.analyse.internet import source_cidrs
 from tfvpc.analyse.lb_hops import HopSpec, Reading, passage
 from tfvpc.findings import Certainty, Finding, Hop, make_finding
@@ -110,9 +111,9 @@ def _target_protocols(lb: LoadBalancer, listener: LbListener, group: TargetGroup
 
 
 class _Analysis:
-    def __init__(self, network: Network) -> None:
+    def __init__(self, network: Network, indexes: NetworkIndexes | None) -> None:
         self.network = network
-        self.context = WalkContext(network)
+        self.context = WalkContext(network, indexes)
         self.deliveries: dict[tuple[str, tuple[str, ...]], Delivery] = {}
 
     def run(self) -> None:
@@ -429,10 +430,12 @@ def _final_detail(label: str, ports: Sequence[tuple[int, int]]) -> str:
     return f"target: {describe_traffic(label, ports)}"
 
 
-def find_service_exposures(network: Network) -> list[Finding]:
+def find_service_exposures(
+    network: Network, indexes: NetworkIndexes | None = None
+) -> list[Finding]:
     """Return the TFV101 findings for targets reached through internet-facing load balancers
     and for public service endpoints, sorted by resource, protocol and ports."""
-    analysis = _Analysis(network)
+    analysis = _Analysis(network, indexes)
     analysis.run()
     findings = [
         finding

@@ -35,7 +35,7 @@ class Usage:
 
 
 def usage_of(network: Network) -> Usage:
-    """Return the reverse indexes of `network`."""
+    """Return the reverse indexes of `network`: what uses each subnet and each security group."""
     usage = Usage(known=set(network.subnets))
     for address in sorted(network.attachments):
         attachment = network.attachments[address]
