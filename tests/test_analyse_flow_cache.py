@@ -95,8 +95,8 @@ def test_group_answers_equal_the_flows_functions() -> None:
         expected = sg_allowed(groups[:1], "ingress", net, permissive=permissive)
         assert list(cache.group_rules(web.address, "ingress", permissive=permissive)) == expected
         union = sg_allowed_union(groups, "ingress", net, permissive=permissive)
-        assert cache.group_union(groups, "ingress", permissive=permissive) == union
-        assert cache.group_union(reversed(groups), "ingress", permissive=permissive) == union
+        assert cache.group_unions(groups, "ingress")[permissive] == union
+        assert cache.group_unions(reversed(groups), "ingress")[permissive] == union
     (missing,) = cache.group_rules("sg-0outside", "ingress", permissive=True)
     assert missing[0] == missing_group_rule("sg-0outside", "ingress")
     assert cache.group_flows("sg-0outside", "ingress", permissive=False) == FlowSet.empty()

@@ -195,23 +195,11 @@ class FlowCache:
             found = known[group]
         return found
 
-    def group_union(
-        self, groups: Iterable[str], direction: SgDirection, *, permissive: bool
-    ) -> FlowSet:
-        """Return `flows.sg_allowed_union` for security groups of this network."""
-        known = self._group_flows[(direction, permissive)]
-        parts: dict[int, FlowSet] = {}
-        for group in groups:
-            found = known.get(group)
-            if found is None:
-                found = self.group_flows(group, direction, permissive=permissive)
-            parts[id(found)] = found
-        return self._parts_union(parts)
-
     def group_unions(
         self, groups: Iterable[str], direction: SgDirection
     ) -> tuple[FlowSet, FlowSet]:
-        """Return `group_union` of the groups under the strict and the permissive reading."""
+        """Return `flows.sg_allowed_union` of security groups of this network under the strict
+        and the permissive reading, in that order."""
         strict_known = self._group_flows[(direction, False)]
         widest_known = self._group_flows[(direction, True)]
         strict: dict[int, FlowSet] = {}
