@@ -25,6 +25,7 @@ from tfvpc.analyse.flows import (
     evaluation_order,
     missing_group_rule,
     needed_replies,
+    reading_matters,
     return_split,
     sg_flows_key,
     sg_flows_keys,
@@ -122,6 +123,10 @@ class FlowCache:
             if flows is None:
                 flows = decided_flows(rules, permissive=permissive)
                 self._decided[(token, permissive)] = flows
+                # Entries that read alike either way decide alike: one object serves both
+                # readings, so the allowed flows and what is judged against them are shared too.
+                if not any(reading_matters(rule) for rule in rules):
+                    self._decided[(token, not permissive)] = flows
             found = self._decisions[key] = tuple(zip(rules, flows, strict=True))
         return found
 
@@ -136,6 +141,9 @@ class FlowCache:
             if found is None:
                 decisions = self.nacl_decisions(nacl, egress, permissive=permissive)
                 found = self._allowed[alike] = allowed_of(decisions)
+                token = alike[0]
+                if self._decided.get((token, not permissive)) is self._decided[(token, permissive)]:
+                    self._allowed[(token, not permissive)] = found
             self._allowed_by_nacl[key] = found
         return found
 

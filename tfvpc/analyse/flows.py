@@ -237,6 +237,12 @@ def evaluation_order(nacl: Nacl, egress: bool) -> tuple[NaclRule, ...]:
     return tuple(sorted(nacl.egress if egress else nacl.ingress, key=lambda rule: rule.rule_no))
 
 
+def reading_matters(rule: NaclRule) -> bool:
+    """Return True if the entry's flows may differ between the permissive and strict readings:
+    it has unknowns or a CIDR that does not parse (see `nacl_rule_flows`)."""
+    return bool(rule.unknowns) or parse_cidr(rule.cidr) is None
+
+
 def decided_flows(rules: Sequence[NaclRule], *, permissive: bool) -> tuple[FlowSet, ...]:
     """Return, for entries in evaluation order, the flows each decides (see `nacl_decisions`)."""
     decided = FlowSet.empty()
