@@ -88,16 +88,23 @@ def range_to_cidrs(family: Family, lo: int, hi: int) -> list[str]:
     _check_family(family)
     _check_range("address", (lo, hi), _ADDR_MAX[family])
     bits = _ADDR_BITS[family]
-    network_type = ipaddress.IPv4Network if family == 4 else ipaddress.IPv6Network
     out: list[str] = []
     while lo <= hi:
         # The largest block aligned at lo (lo & -lo; all of space for lo == 0) that still fits.
         size = lo & -lo if lo else 1 << bits
         while size > hi - lo + 1:
             size >>= 1
-        out.append(str(network_type((lo, bits - size.bit_length() + 1))))
+        out.append(f"{_address_text(family, lo)}/{bits - size.bit_length() + 1}")
         lo += size
     return out
+
+
+def _address_text(family: Family, address: int) -> str:
+    """Return an address as `ipaddress` writes it (dotted quad, compressed IPv6), as the
+    network's own text does before its prefix length."""
+    if family == 4:
+        return ".".join(map(str, address.to_bytes(4, "big")))
+    return str(ipaddress.IPv6Address(address))
 
 
 def _check_family(family: int) -> None:

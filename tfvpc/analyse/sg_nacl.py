@@ -337,9 +337,14 @@ class _Judge:
         addresses of what it drops."""
         side, back = ("outbound", "inbound") if egress else ("inbound", "outbound")
         out: list[tuple[str, Spans]] = []
-        passed = dropped & self.flows.nacl_allowed(nacl, egress, permissive=True)
-        refused = dropped - passed
-        replies = self.flows.needed_replies(passed)
+        allowed = self.flows.nacl_allowed(nacl, egress, permissive=True)
+        if dropped.isdisjoint(allowed):
+            # No request passes: all are refused, and none is owed a reply.
+            refused, replies = dropped, FlowSet.empty()
+        else:
+            passed = dropped & allowed
+            refused = dropped - passed
+            replies = self.flows.needed_replies(passed)
         for rule, decided in self.flows.nacl_decisions(nacl, egress, permissive=True):
             if rule.action == "deny" and not decided.isdisjoint(refused):
                 out.append((f"{side} {describe_nacl_rule(rule)}", spans_of(decided & refused)))
