@@ -96,6 +96,7 @@ class _Judge:
         self._cuts: dict[tuple[FlowSet, FlowSet, NaclKey, bool], Seen] = {}
         self._passed: dict[tuple[FlowSet, FlowSet, FlowSet], FlowSet] = {}
         self._blockers: dict[tuple[FlowSet, tuple[int, int], bool], list[tuple[str, Spans]]] = {}
+        self._denies: dict[tuple[str, bool], list[tuple[str, FlowSet]]] = {}
         self._clauses: dict[tuple[str, str], tuple[tuple[Hop, ...], str]] = {}
         self._traffic: dict[FlowSet, Traffic] = {}
         self._described: dict[tuple[object, ...], tuple[str, str]] = {}
@@ -335,7 +336,6 @@ class _Judge:
     def nacl_blockers(self, nacl: Nacl, dropped: FlowSet, egress: bool) -> list[tuple[str, Spans]]:
         """Return the entries of one NACL that drop `dropped` or all its replies, each with the
         addresses of what it drops."""
-        side, back = ("outbound", "inbound") if egress else ("inbound", "outbound")
         out: list[tuple[str, Spans]] = []
         allowed = self.flows.nacl_allowed(nacl, egress, permissive=True)
         if dropped.isdisjoint(allowed):
@@ -345,14 +345,28 @@ class _Judge:
             passed = dropped & allowed
             refused = dropped - passed
             replies = self.flows.needed_replies(passed)
-        for rule, decided in self.flows.nacl_decisions(nacl, egress, permissive=True):
-            if rule.action == "deny" and not decided.isdisjoint(refused):
-                out.append((f"{side} {describe_nacl_rule(rule)}", spans_of(decided & refused)))
-        for rule, decided in self.flows.nacl_decisions(nacl, not egress, permissive=True):
-            if rule.action == "deny" and not decided.isdisjoint(replies):
-                text = f"{back} {describe_nacl_rule(rule)} (every reply)"
-                out.append((text, spans_of(decided & replies)))
+        for text, decided in self.denies(nacl, egress):
+            if not decided.isdisjoint(refused):
+                out.append((text, spans_of(decided & refused)))
+        if replies:
+            for text, decided in self.denies(nacl, not egress):
+                if not decided.isdisjoint(replies):
+                    out.append((f"{text} (every reply)", spans_of(decided & replies)))
         return out
+
+    def denies(self, nacl: Nacl, egress: bool) -> list[tuple[str, FlowSet]]:
+        """Return the deny entries of one direction of a NACL that decide some flow (read
+        permissively), each described with its direction and with the flows it decides."""
+        key = (nacl.address, egress)
+        found = self._denies.get(key)
+        if found is None:
+            side = "outbound" if egress else "inbound"
+            found = self._denies[key] = [
+                (f"{side} {describe_nacl_rule(rule)}", decided)
+                for rule, decided in self.flows.nacl_decisions(nacl, egress, permissive=True)
+                if rule.action == "deny" and decided
+            ]
+        return found
 
     def blocker_text(
         self, segment: Segment, seen: Seen, definite_only: bool, egress: bool
