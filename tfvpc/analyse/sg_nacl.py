@@ -310,8 +310,11 @@ class _Judge:
         key = (flows, allowed, back)
         found = self._passed.get(key)
         if found is None:
-            passed = flows & allowed
-            found = passed - self.flows.return_split(passed, back).none
+            if flows.isdisjoint(allowed):
+                found = FlowSet.empty()
+            else:
+                passed = flows & allowed
+                found = passed - self.flows.return_split(passed, back).none
             self._passed[key] = found
         return found
 
