@@ -690,13 +690,30 @@ def describe_cidrs(cidrs: Sequence[str], limit: int | None = 3) -> str:
         listed = [cidr for cidr in cidrs if (":" in cidr) == (family == 6)]
         if not listed:
             continue
-        covered = FlowSet.union_all(FlowSet.of(-1, cidr) for cidr in listed)
-        excluded = (FlowSet.universe(family) - covered).cidrs(family)
+        covered = merge_ranges(cidr_range(cidr)[1:] for cidr in listed)
+        excluded = [
+            cidr
+            for lo, hi in _gaps(covered, _ADDR_MAX[family])
+            for cidr in range_to_cidrs(family, lo, hi)
+        ]
         if excluded and len(excluded) < len(listed):
             parts.append(f"{universe} except {_shortened(excluded, limit)}")
         else:
             parts.append(_shortened(listed, limit))
     return ", ".join(parts)
+
+
+def _gaps(ranges: Sequence[tuple[int, int]], top: int) -> list[tuple[int, int]]:
+    """Return the ranges of 0..top that sorted, merged `ranges` leave out."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for lo, hi in ranges:
+        if lo > start:
+            out.append((start, lo - 1))
+        start = hi + 1
+    if start <= top:
+        out.append((start, top))
+    return out
 
 
 def _shortened(items: Sequence[str], limit: int | None) -> str:
