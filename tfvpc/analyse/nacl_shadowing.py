@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from tfvpc.analyse.exposure_groups import PortRanges, protocol_groups
 from tfvpc.analyse.exposure_text import describe_nacl_rule, protocol_label
 from tfvpc.analyse.flow_cache import FlowCache
-from tfvpc.analyse.flows import TCP, UDP, nacl_rule_flows
+from tfvpc.analyse.flows import TCP, UDP, nacl_rule_flows, reading_matters
 from tfvpc.findings import Certainty, Finding, Hop, Severity, make_finding
 from tfvpc.model import Nacl, NaclRule, Network
 from tfvpc.space import FlowSet
@@ -133,16 +133,20 @@ def _judge(rules: tuple[NaclRule, ...]) -> tuple[set[int], dict[int, _Shadow]]:
         if rule.is_default_deny:
             continue
         strict = nacl_rule_flows(rule, permissive=False)
-        widest = nacl_rule_flows(rule, permissive=True)
+        alike = not reading_matters(rule)
+        widest = strict if alike else nacl_rule_flows(rule, permissive=True)
         if _port_zero(rule):
             port_zero.add(position)
         if not rule.unknowns and widest == strict and widest and widest.issubset(maybe):
-            certainty: Certainty = "definite" if widest.issubset(certain) else "possible"
+            certain_too = maybe is certain or widest.issubset(certain)
+            certainty: Certainty = "definite" if certain_too else "possible"
             deciders = _deciders(widest, earlier)
             shadows[position] = _Shadow(position, widest, certainty, deciders)
         earlier.append((position, widest))
+        # While every entry so far reads alike, both unions are one set: built once.
+        same = alike and maybe is certain
         certain = certain | strict
-        maybe = maybe | widest
+        maybe = certain if same else maybe | widest
     return port_zero, shadows
 
 
