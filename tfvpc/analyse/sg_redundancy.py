@@ -19,7 +19,7 @@ unknown one, so every finding is definite.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from tfvpc.analyse.exposure_groups import protocol_groups
@@ -177,8 +177,20 @@ def _is_covered(strict: FlowSet, others: frozenset[FlowSet], covered: _Covered) 
     key = (strict, others)
     found = covered.get(key)
     if found is None:
-        found = covered[key] = strict.issubset(FlowSet.union_all(others))
+        found = covered[key] = not _left_over(strict, others)
     return found
+
+
+def _left_over(flows: FlowSet, others: Iterable[FlowSet]) -> FlowSet:
+    """Return `flows` less the union of `others`, taking out only the sets it meets (most
+    meet none) rather than building the union."""
+    left = flows
+    for other in others:
+        if not left.isdisjoint(other):
+            left = left - other
+            if not left:
+                break
+    return left
 
 
 def _sources(entry: _Entry) -> tuple[str, ...]:
